@@ -1,0 +1,65 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make          build everything (installs missing Debian packages first)
+# make check    boot the KCSAN guest and run every test
+# See README.md.
+
+SHELL := /bin/bash
+KCONFIG ?= kcsan
+export KCONFIG
+BUILD := $(CURDIR)/build
+CROSS_COMPILE ?= s390x-linux-gnu-
+KMAKE_ARGS = ARCH=s390 CROSS_COMPILE=$(CROSS_COMPILE)
+
+# Evaluated when a recipe runs, i.e. after "deps" installed dpkg's answer.
+KDIR = $(shell scripts/kdir.sh build)
+KSRC = $(shell scripts/kdir.sh src)
+
+HAVE_DRIVER := $(wildcard driver/*.c)
+ifeq ($(HAVE_DRIVER),)
+DRIVER ?= intree
+else
+DRIVER ?= ours
+endif
+export DRIVER
+
+INITRD := $(BUILD)/initramfs-$(KCONFIG).cpio.gz
+
+all: initramfs
+
+deps:
+	@scripts/setup-deps.sh
+
+kernel: deps
+	@scripts/build-kernel.sh >/dev/null
+
+module: kernel
+ifeq ($(HAVE_DRIVER),)
+	@echo "module: driver/ has no sources yet, nothing to build"
+else
+	$(MAKE) -C $(KDIR) $(KMAKE_ARGS) M=$(CURDIR)/driver W=1 modules
+endif
+
+selftests: kernel
+	$(MAKE) -C selftests KSRC=$(KSRC) KHDR=$(KDIR)/usr-headers \
+		OUT=$(BUILD)/selftests-bin
+
+initramfs: module selftests
+	@scripts/mkinitramfs.sh $(INITRD) $(KDIR) $(CURDIR)/driver/vfio_ccw.ko \
+		$(BUILD)/selftests-bin/*
+
+check: all
+	@scripts/check.sh
+
+check-host:
+	@scripts/check.sh --host-only
+
+shell: all
+	scripts/run-qemu.sh --shell
+
+clean:
+	rm -rf $(BUILD)
+	-$(MAKE) -C selftests clean OUT=$(BUILD)/selftests-bin
+	-[ -d "$(KDIR)" ] && $(MAKE) -C $(KDIR) $(KMAKE_ARGS) M=$(CURDIR)/driver clean
+
+.PHONY: all deps kernel module selftests initramfs check check-host shell clean

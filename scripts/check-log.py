@@ -1,0 +1,149 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Judge a guest console log written by scripts/run-qemu.sh.
+
+The run fails on: a VCCW-FAIL line from the guest init; a selftest whose
+TAP has no plan, a "not ok", a SKIP, fewer results than planned or a
+non-zero exit code; a missing VCCW-DONE (guest timeout or crash); any
+oops, BUG, WARNING or panic in the kernel log; any KCSAN report the
+classifier (kcsan_classify.py) attributes to the driver. Foreign KCSAN
+reports are counted and printed.
+
+Prints one line per test case and a closing "N passed, N failed".
+Usage: check-log.py LOG [--expect-tests a,b,...]
+"""
+
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import kcsan_classify  # noqa: E402
+
+KERNEL_BAD = re.compile(
+    r"(Oops|Kernel panic|kernel BUG at|BUG: (?!KCSAN)|WARNING: |"
+    r"Unable to handle kernel|cut here|INFO: task .* blocked|"
+    r"general protection fault|Call Trace:|Krnl PSW)")
+TAP_RESULT = re.compile(r"^(not ok|ok) (\d+)( - )?\s*(.*?)(\s+#\s*(\w+).*)?$")
+TAP_PLAN = re.compile(r"^1\.\.(\d+)")
+
+
+def section(lines, begin, end):
+    """Lines between the first begin marker and the end marker."""
+    out, inside = [], False
+    for line in lines:
+        if line.startswith(begin):
+            inside = True
+            continue
+        if inside and line.startswith(end):
+            return out
+        if inside:
+            out.append(line)
+    return out if inside else None
+
+
+def tap_blocks(lines):
+    """{name: (lines, rc)} from VCCW-TAP-BEGIN/END frames."""
+    blocks, name, cur = {}, None, []
+    for line in lines:
+        if line.startswith("VCCW-TAP-BEGIN: "):
+            name, cur = line.split(": ", 1)[1].strip(), []
+        elif line.startswith("VCCW-TAP-END: ") and name:
+            m = re.search(r"rc=(\d*)", line)
+            rc = int(m.group(1)) if m and m.group(1) else None
+            blocks[name] = (cur, rc)
+            name = None
+        elif name:
+            cur.append(line)
+    return blocks
+
+
+def judge_tap(name, lines, rc):
+    """Return (passed, failed, problems) for one selftest program."""
+    passed, failed, problems = 0, 0, []
+    plan = None
+    seen = 0
+    for line in lines:
+        s = line.strip()
+        m = TAP_PLAN.match(s)
+        if m and plan is None:
+            plan = int(m.group(1))
+            continue
+        m = TAP_RESULT.match(s)
+        if not m:
+            continue
+        seen += 1
+        directive = (m.group(6) or "").upper()
+        desc = m.group(4)
+        if m.group(1) == "ok" and directive not in ("SKIP", "TODO", "XFAIL"):
+            passed += 1
+            print(f"ok      {name}: {desc}")
+        else:
+            failed += 1
+            why = directive or "not ok"
+            print(f"FAILED  {name}: {desc} ({why})")
+    if plan is None:
+        problems.append(f"{name}: no TAP plan")
+    elif seen != plan:
+        problems.append(f"{name}: planned {plan}, saw {seen}")
+    if rc != 0:
+        problems.append(f"{name}: exit code {rc}")
+    return passed, failed, problems
+
+
+def main(argv):
+    if len(argv) < 2:
+        print("usage: check-log.py LOG [--expect-tests a,b]", file=sys.stderr)
+        return 2
+    expect = []
+    if len(argv) > 3 and argv[2] == "--expect-tests":
+        expect = [t for t in argv[3].split(",") if t]
+    with open(argv[1], errors="replace") as f:
+        raw = f.read()
+    lines = [kcsan_classify.strip_line(x) for x in raw.splitlines()]
+    problems = []
+
+    for line in lines:
+        if line.startswith("VCCW-FAIL:"):
+            problems.append("guest: " + line)
+    if "VCCW-DONE" not in lines:
+        problems.append("guest did not finish (timeout, hang or crash)")
+
+    # Kernel messages: the clean dmesg copy when the guest got that far,
+    # else whatever reached the console.
+    kernel = section(lines, "VCCW-DMESG-BEGIN", "VCCW-DMESG-END")
+    if kernel is None:
+        kernel = [x for x in lines if not x.startswith("VCCW-")]
+    text = "\n".join(kernel)
+    for line in kernel:
+        if KERNEL_BAD.search(line):
+            problems.append("kernel: " + line.strip())
+    verdicts = kcsan_classify.classify_log(text)
+    ndriver = sum(1 for v, _ in verdicts if v == "driver")
+    for v, title in verdicts:
+        print(f"kcsan {v}: {title}")
+        if v == "driver":
+            problems.append("KCSAN report in driver code: " + title)
+    print(f"kcsan: {ndriver} driver, {len(verdicts) - ndriver} foreign")
+
+    passed = failed = 0
+    blocks = tap_blocks(lines)
+    for name in expect:
+        if name not in blocks:
+            problems.append(f"{name}: selftest did not report")
+    if not blocks:
+        problems.append("no selftest output")
+    for name, (tap, rc) in sorted(blocks.items()):
+        p, fl, pr = judge_tap(name, tap, rc)
+        passed += p
+        failed += fl
+        problems += pr
+
+    for p in problems:
+        print("PROBLEM " + p)
+    print(f"{passed} passed, {failed + len(problems)} failed")
+    return 1 if failed or problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

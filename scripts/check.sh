@@ -1,0 +1,53 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# check.sh [--host-only]: everything "make check" runs.
+#  1. host tests: the KCSAN classifier and log checker on saved logs;
+#  2. the LKMM proofs in lkmm/ (when herd7 is available);
+#  3. the guest: boot the KCSAN kernel in QEMU, run every selftest against
+#     $DRIVER and judge the log (scripts/check-log.py).
+# Ends with one line "N passed, N failed" over all of them.
+
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+passed=0
+failed=0
+add() {
+	# add "N passed, N failed" line
+	local p f
+	p=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p' <<<"$1" | tail -1)
+	f=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' <<<"$1" | tail -1)
+	if [ -z "$p" ]; then
+		failed=$((failed + 1))
+	else
+		passed=$((passed + p))
+		failed=$((failed + f))
+	fi
+}
+
+echo "== host: log classifier tests"
+out=$("$TOP/scripts/test-check-log.sh" 2>&1)
+echo "$out"
+add "$out"
+
+if [ -d "$TOP/lkmm" ] && ls "$TOP"/lkmm/*.litmus >/dev/null 2>&1; then
+	echo "== host: LKMM proofs"
+	if out=$(make -s -C "$TOP" lkmm 2>&1); then :; fi
+	echo "$out"
+	add "$out"
+fi
+
+if [ "${1:-}" != --host-only ]; then
+	mkdir -p "$TOP/build"
+	log="$TOP/build/guest-${DRIVER:-ours}-$KCONFIG.log"
+	echo "== guest: $KCONFIG kernel, DRIVER=${DRIVER:-ours}"
+	"$TOP/scripts/run-qemu.sh" "$log"
+	echo "== guest: verdict ($log)"
+	out=$("$TOP/scripts/check-log.py" "$log" 2>&1)
+	echo "$out"
+	add "$out"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,146 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# /init of the test guest. Loads mdev and the vfio_ccw module under test,
+# moves the test subchannels from io_subchannel to vfio_ccw, creates one
+# mdev on each, runs every selftest and powers off. Everything the host
+# parses is framed by "VCCW-" marker lines (see scripts/check-log.py).
+#
+# Kernel command line knobs:
+#   vccw.driver=ours|intree   module under test (default ours)
+#   vccw.tests=a,b            run only these selftests (default all)
+#   vccw.shell=1              drop to a shell instead of running tests
+
+PATH=/bin:/sbin:/usr/bin:/usr/sbin
+export PATH
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mount -t debugfs debugfs /sys/kernel/debug
+mount -t tmpfs tmpfs /tmp
+
+DRIVER=ours
+TESTS=
+SHELL_ONLY=0
+for arg in $(cat /proc/cmdline); do
+	case "$arg" in
+	vccw.driver=*) DRIVER=${arg#vccw.driver=} ;;
+	vccw.tests=*) TESTS=$(echo "${arg#vccw.tests=}" | tr ',' ' ') ;;
+	vccw.shell=1) SHELL_ONLY=1 ;;
+	esac
+done
+
+# Test subchannels: the devnos run-qemu.sh gives its virtio-rng-ccw devices,
+# and fixed mdev uuids so a failure can be replayed by hand.
+DEVNOS="0.0.0100 0.0.0101"
+UUIDS="6a7e0e2c-1c2b-4f44-9d5e-000000000100 6a7e0e2c-1c2b-4f44-9d5e-000000000101"
+
+fail() {
+	echo "VCCW-FAIL: $*"
+}
+
+nth() {
+	# nth N word...: print the Nth word
+	n=$1; shift
+	eval "echo \${$n}"
+}
+
+echo "VCCW-BOOT: driver=$DRIVER cpus=$(grep -c '^processor' /proc/cpuinfo)" \
+	"kernel=$(uname -r)"
+
+setup_devices() {
+	insmod /lib/modules/mdev.ko || { fail "insmod mdev.ko"; return 1; }
+	insmod "/lib/modules/$DRIVER/vfio_ccw.ko" ||
+		{ fail "insmod $DRIVER/vfio_ccw.ko"; return 1; }
+	i=1
+	for devno in $DEVNOS; do
+		uuid=$(nth $i $UUIDS)
+		if [ ! -e "/sys/bus/ccw/devices/$devno" ]; then
+			fail "no ccw device $devno"; return 1
+		fi
+		sch=$(basename "$(readlink -f "/sys/bus/ccw/devices/$devno/..")")
+		echo "$sch" > /sys/bus/css/drivers/io_subchannel/unbind ||
+			{ fail "unbind $sch from io_subchannel"; return 1; }
+		echo vfio_ccw > "/sys/bus/css/devices/$sch/driver_override"
+		echo "$sch" > /sys/bus/css/drivers_probe
+		drv=$(basename "$(readlink -f "/sys/bus/css/devices/$sch/driver")")
+		if [ "$drv" != vfio_ccw ]; then
+			fail "$sch bound to '$drv', not vfio_ccw"; return 1
+		fi
+		echo "$uuid" > \
+		  "/sys/bus/css/devices/$sch/mdev_supported_types/vfio_ccw-io/create" ||
+			{ fail "create mdev on $sch"; return 1; }
+		echo "VCCW-DEV: $devno sch $sch mdev $uuid"
+		eval "SCH$i=$sch"
+		i=$((i + 1))
+	done
+	export VFIO_CCW_MDEV=$(nth 1 $UUIDS)
+	export VFIO_CCW_MDEV2=$(nth 2 $UUIDS)
+	export VFIO_CCW_SCH=$SCH1 VFIO_CCW_SCH2=$SCH2
+	export VFIO_CCW_DRIVER=$DRIVER
+	return 0
+}
+
+teardown_devices() {
+	i=1
+	for uuid in $UUIDS; do
+		if [ -e "/sys/bus/mdev/devices/$uuid/remove" ]; then
+			echo 1 > "/sys/bus/mdev/devices/$uuid/remove" ||
+				fail "remove mdev $uuid"
+		fi
+		i=$((i + 1))
+	done
+	for sch in $SCH1 $SCH2; do
+		echo "$sch" > /sys/bus/css/drivers/vfio_ccw/unbind ||
+			fail "unbind $sch from vfio_ccw"
+		echo > "/sys/bus/css/devices/$sch/driver_override"
+		echo "$sch" > /sys/bus/css/drivers_probe
+	done
+	if rmmod vfio_ccw; then
+		echo "VCCW-UNLOAD: vfio_ccw ok"
+	else
+		fail "rmmod vfio_ccw"
+	fi
+	rmmod mdev || fail "rmmod mdev"
+}
+
+run_tests() {
+	mkdir -p /tmp/tap
+	if [ -z "$TESTS" ]; then
+		TESTS=$(cd /tests && ls)
+	fi
+	for t in $TESTS; do
+		if [ ! -x "/tests/$t" ]; then
+			fail "no selftest $t"; continue
+		fi
+		echo "VCCW-RUN: $t"
+		( cd /tests && "./$t"; echo "$?" > "/tmp/tap/$t.rc" ) 2>&1 |
+			tee "/tmp/tap/$t.tap"
+	done
+}
+
+if setup_devices; then
+	if [ "$SHELL_ONLY" = 1 ]; then
+		echo "VCCW: devices ready; type 'exit' to tear down and power off"
+		setsid cttyhack sh
+	else
+		run_tests
+	fi
+	teardown_devices
+fi
+
+# Quiet the console, then hand the host clean copies of what it parses.
+echo 1 > /proc/sys/kernel/printk
+echo "VCCW-DMESG-BEGIN"
+dmesg
+echo "VCCW-DMESG-END"
+for f in /tmp/tap/*.tap; do
+	[ -e "$f" ] || continue
+	t=$(basename "$f" .tap)
+	echo "VCCW-TAP-BEGIN: $t"
+	cat "$f"
+	echo "VCCW-TAP-END: $t rc=$(cat "/tmp/tap/$t.rc" 2>/dev/null)"
+done
+echo "VCCW-DONE"
+poweroff -f

@@ -1,0 +1,38 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared settings for the scripts: where the kernel cache lives and how a
+# build is keyed. Sourced, not executed.
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+KSRC_TARBALL=${KSRC_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
+CACHE=${VFIO_CCW_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vfio-ccw}
+CROSS_COMPILE=${CROSS_COMPILE:-s390x-linux-gnu-}
+KCONFIG=${KCONFIG:-kcsan}
+JOBS=${JOBS:-$(nproc)}
+
+# Version of the Debian linux-source package: the cache key's first half.
+kernel_pkg_version() {
+	dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null |
+		tr '~:' '__'
+}
+
+# Second half of the key: the fragment(s) the config is made from.
+kernel_config_files() {
+	case "$KCONFIG" in
+	kcsan) echo "$TOP/scripts/kernel.config" ;;
+	kasan) echo "$TOP/scripts/kernel.config $TOP/scripts/kernel-kasan.config" ;;
+	*) echo "unknown KCONFIG=$KCONFIG" >&2; return 1 ;;
+	esac
+}
+
+kernel_config_hash() {
+	# shellcheck disable=SC2046
+	cat $(kernel_config_files) | sha256sum | cut -c1-12
+}
+
+kernel_src_dir() {
+	echo "$CACHE/src/$(kernel_pkg_version)/linux-source-6.12"
+}
+
+kernel_build_dir() {
+	echo "$CACHE/build/$(kernel_pkg_version)-$KCONFIG-$(kernel_config_hash)"
+}

@@ -1,0 +1,57 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# mkinitramfs.sh OUT KBUILD DRIVER_KO SELFTEST...
+# Build the guest initramfs: static s390x busybox, guest-init.sh as /init,
+# mdev.ko and the in-tree vfio_ccw.ko from the kernel build, our
+# vfio_ccw.ko (when built) and the selftest binaries.
+
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+out=$1 kbuild=$2 ours=$3
+shift 3
+
+bbdir="$CACHE/busybox-s390x"
+bb="$bbdir/bin/busybox"
+if [ ! -x "$bb" ]; then
+	echo "mkinitramfs: fetching busybox-static:s390x"
+	tmp=$(mktemp -d)
+	(cd "$tmp" && apt-get download busybox-static:s390x >/dev/null)
+	rm -rf "$bbdir"
+	mkdir -p "$bbdir"
+	dpkg-deb -x "$tmp"/busybox-static_*_s390x.deb "$bbdir"
+	rm -rf "$tmp"
+fi
+
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,tests}
+mkdir -p "$root"/lib/modules/{intree,ours}
+cp "$bb" "$root/bin/busybox"
+for applet in $("$bb" --list 2>/dev/null || true); do
+	ln -sf busybox "$root/bin/$applet"
+done
+# The host cannot run an s390x binary to list applets: use a fixed set.
+for applet in sh ash cat echo mount umount mkdir ls insmod rmmod lsmod \
+	readlink basename dirname grep tr tee dmesg poweroff sleep seq \
+	uname setsid cttyhack head tail sed awk cut wc cp mv rm ln \
+	true false test [ printf kill ps date env sync mknod chmod od hexdump \
+	find xargs timeout which dd sort uniq; do
+	ln -sf busybox "$root/bin/$applet"
+done
+install -m 0755 "$TOP/scripts/guest-init.sh" "$root/init"
+
+cp "$kbuild/drivers/vfio/mdev/mdev.ko" "$root/lib/modules/mdev.ko"
+cp "$kbuild/drivers/s390/cio/vfio_ccw.ko" "$root/lib/modules/intree/"
+if [ -f "$ours" ]; then
+	cp "$ours" "$root/lib/modules/ours/vfio_ccw.ko"
+fi
+for t in "$@"; do
+	install -m 0755 "$t" "$root/tests/"
+done
+
+(cd "$root" && find . -print0 | cpio --null -o -H newc -R 0:0 --quiet) |
+	gzip -1 > "$out.tmp"
+mv "$out.tmp" "$out"
+echo "mkinitramfs: $out ($(du -h "$out" | cut -f1))"

@@ -1,0 +1,79 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Tests of the host-side judges on saved text, both ways:
+#  - kcsan_classify.py on every report in scripts/tests/kcsan/, whose first
+#    line says what it must be classified as;
+#  - check-log.py on a clean guest log (must pass) and on copies of it with
+#    one thing planted (a driver KCSAN report, a foreign one, a WARNING,
+#    a "not ok", a missing plan, a bad exit code, no VCCW-DONE), each of
+#    which must fail, except the foreign report, which must pass.
+
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+tdir=$here/tests
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+
+result() {
+	if [ "$1" = ok ]; then
+		pass=$((pass + 1)); echo "ok      host: $2"
+	else
+		fail=$((fail + 1)); echo "FAILED  host: $2"
+	fi
+}
+
+for f in "$tdir"/kcsan/*.txt; do
+	want=$(sed -n '1s/^# expect: //p' "$f")
+	got=$(PYTHONPATH=$here python3 -c '
+import sys, kcsan_classify as k
+v = k.classify_log(open(sys.argv[1]).read())
+print(",".join(x for x, _ in v) or "none")' "$f")
+	if [ "$got" = "$want" ]; then
+		result ok "classify $(basename "$f") as $want"
+	else
+		result no "classify $(basename "$f"): want $want, got $got"
+	fi
+done 2>&1
+
+# make_log NAME DMESG_FILE TAP_LINE RC DONE
+make_log() {
+	local out=$tmp/$1.log
+	awk -v dm="$2" -v tap="$3" -v rc="$4" -v done="$5" '
+		/@@DMESG@@/ { if (dm != "") while ((getline l < dm) > 0) print l; next }
+		/@@TAP@@/ { if (tap != "") print tap; next }
+		/@@DONE@@/ { if (done != "") print done; next }
+		{ gsub(/@@RC@@/, rc); print }' "$tdir/guest-ok.log" > "$out"
+	echo "$out"
+}
+
+# expect_log NAME want(0|1) DMESG TAP RC DONE
+expect_log() {
+	local name=$1 want=$2 log rc
+	log=$(make_log "$name" "$3" "$4" "$5" "$6")
+	"$here/check-log.py" "$log" >"$tmp/$name.out" 2>&1
+	rc=$?
+	if [ "$rc" -eq "$want" ]; then
+		result ok "check-log $name exits $want"
+	else
+		result no "check-log $name exits $rc, want $want"
+		sed 's/^/    /' "$tmp/$name.out"
+	fi
+}
+
+printf '[   12.0] WARNING: CPU: 1 PID: 77 at drivers/s390/cio/x.c:10 f+0x1/0x2\n' \
+	> "$tmp/warn.txt"
+expect_log clean 0 "" "" 0 VCCW-DONE
+expect_log planted-driver-kcsan 1 "$tdir/kcsan/driver-irq-vs-read.txt" "" 0 VCCW-DONE
+expect_log planted-foreign-kcsan 0 "$tdir/kcsan/foreign-fput.txt" "" 0 VCCW-DONE
+expect_log planted-warning 1 "$tmp/warn.txt" "" 0 VCCW-DONE
+expect_log planted-not-ok 1 "" "not ok 3 mdev.extra" 0 VCCW-DONE
+expect_log planted-skip 1 "" "ok 3 mdev.extra # SKIP no device" 0 VCCW-DONE
+expect_log planted-extra-result 1 "" "ok 3 mdev.extra" 0 VCCW-DONE
+expect_log planted-exit-code 1 "" "" 1 VCCW-DONE
+expect_log planted-timeout 1 "" "" 0 ""
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

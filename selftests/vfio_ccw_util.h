@@ -1,0 +1,423 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Userspace helpers shared by the vfio-ccw selftests: open an mdev through
+ * the VFIO group/container API, map DMA memory, find the regions and
+ * build ORBs and CCWs the way QEMU does.
+ *
+ * The guest init script exports the devices under test:
+ *   VFIO_CCW_MDEV   uuid of the first mdev
+ *   VFIO_CCW_MDEV2  uuid of the second mdev (optional)
+ */
+#ifndef VFIO_CCW_UTIL_H
+#define VFIO_CCW_UTIL_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <linux/vfio.h>
+#include <linux/vfio_ccw.h>
+
+/* Channel-subsystem constants (Principles of Operation, SA22-7832). */
+#define CCW_CMD_WRITE		0x01
+#define CCW_CMD_READ		0x02
+#define CCW_CMD_NOOP		0x03
+#define CCW_CMD_SENSE		0x04
+#define CCW_CMD_TIC		0x08
+#define CCW_CMD_SENSE_ID	0xe4
+
+#define CCW_FLAG_CD		0x80	/* chain data */
+#define CCW_FLAG_CC		0x40	/* chain command */
+#define CCW_FLAG_SLI		0x20	/* suppress incorrect length */
+#define CCW_FLAG_SKIP		0x10
+#define CCW_FLAG_PCI		0x08
+#define CCW_FLAG_IDA		0x04
+#define CCW_FLAG_SUSPEND	0x02
+
+#define DEV_STAT_ATTENTION	0x80
+#define DEV_STAT_CHN_END	0x08
+#define DEV_STAT_DEV_END	0x04
+#define DEV_STAT_UNIT_CHECK	0x02
+
+#define SCSW_FCTL_START		0x4
+#define SCSW_FCTL_HALT		0x2
+#define SCSW_FCTL_CLEAR		0x1
+
+#define SCSW_STCTL_STATUS_PEND	0x01
+#define SCSW_STCTL_PRIMARY	0x04
+
+/* Format-1 CCW: the layout the channel subsystem reads, big endian. */
+struct ccw1 {
+	uint8_t cmd;
+	uint8_t flags;
+	uint16_t count;
+	uint32_t cda;
+} __attribute__((packed, aligned(8)));
+
+/* Format-0 CCW. */
+struct ccw0 {
+	uint8_t cmd;
+	uint8_t cda_hi;
+	uint16_t cda_lo;
+	uint8_t flags;
+	uint8_t reserved;
+	uint16_t count;
+} __attribute__((packed, aligned(8)));
+
+/* Command-mode ORB, s390 is big endian and gcc allocates bitfields MSB first. */
+struct cmd_orb {
+	uint32_t intparm;
+	uint32_t key:4;
+	uint32_t spnd:1;
+	uint32_t res1:1;
+	uint32_t mod:1;
+	uint32_t sync:1;
+	uint32_t fmt:1;
+	uint32_t pfch:1;
+	uint32_t isic:1;
+	uint32_t alcc:1;
+	uint32_t ssic:1;
+	uint32_t res2:1;
+	uint32_t c64:1;
+	uint32_t i2k:1;
+	uint32_t lpm:8;
+	uint32_t ils:1;
+	uint32_t zero:6;
+	uint32_t orbx:1;
+	uint32_t cpa;
+} __attribute__((packed, aligned(4)));
+
+/* Subchannel-status word (command mode), kept as words: see the accessors. */
+struct scsw_cmd {
+	uint32_t w0;	/* key sctl eswf cc fmt pfch isic alcc ssi zcc ectl pno fctl actl stctl */
+	uint32_t cpa;
+	uint32_t w2;	/* dstat cstat count */
+} __attribute__((packed));
+
+static inline unsigned int scsw_cc(const struct scsw_cmd *s) { return (s->w0 >> 24) & 3; }
+static inline unsigned int scsw_fctl(const struct scsw_cmd *s) { return (s->w0 >> 12) & 7; }
+static inline unsigned int scsw_actl(const struct scsw_cmd *s) { return (s->w0 >> 5) & 0x7f; }
+static inline unsigned int scsw_stctl(const struct scsw_cmd *s) { return s->w0 & 0x1f; }
+static inline unsigned int scsw_dstat(const struct scsw_cmd *s) { return s->w2 >> 24; }
+static inline unsigned int scsw_cstat(const struct scsw_cmd *s) { return (s->w2 >> 16) & 0xff; }
+static inline unsigned int scsw_count(const struct scsw_cmd *s) { return s->w2 & 0xffff; }
+
+struct irb_view {
+	struct scsw_cmd scsw;
+	uint8_t esw[20];
+	uint8_t ecw[32];
+	uint8_t emw[32];
+} __attribute__((packed));
+
+struct vccw_region {
+	uint32_t index;
+	uint64_t offset;
+	uint64_t size;
+	uint32_t flags;
+};
+
+struct vccw_dev {
+	int container;
+	int group;
+	int device;
+	int io_efd;
+	struct vfio_device_info info;
+	struct vccw_region io;
+	struct vccw_region async;	/* size 0 when absent */
+	struct vccw_region schib;
+	struct vccw_region crw;
+	void *dma;			/* host mapping of the DMA window */
+	uint64_t iova;			/* its address as the device sees it */
+	size_t dma_size;
+	char uuid[64];
+};
+
+#define VCCW_IOVA_BASE	0x10000000ULL	/* below 2 GiB: 31-bit CCW addresses */
+#define VCCW_DMA_SIZE	(1UL << 20)
+
+static inline const char *vccw_uuid(int which)
+{
+	const char *u = getenv(which ? "VFIO_CCW_MDEV2" : "VFIO_CCW_MDEV");
+
+	return (u && *u) ? u : NULL;
+}
+
+static inline int vccw_group_of(const char *uuid)
+{
+	char path[PATH_MAX], link[PATH_MAX];
+	ssize_t n;
+	const char *slash;
+
+	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s/iommu_group",
+		 uuid);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return -errno;
+	link[n] = '\0';
+	slash = strrchr(link, '/');
+	return atoi(slash ? slash + 1 : link);
+}
+
+/* Find a CCW region by its capability type/subtype; index < num_regions. */
+static inline int vccw_region_info(int fd, uint32_t index,
+				   struct vccw_region *r,
+				   uint32_t *cap_subtype)
+{
+	char buf[512];
+	struct vfio_region_info *ri = (void *)buf;
+	struct vfio_info_cap_header *hdr;
+
+	memset(buf, 0, sizeof(buf));
+	ri->argsz = sizeof(buf);
+	ri->index = index;
+	if (ioctl(fd, VFIO_DEVICE_GET_REGION_INFO, ri))
+		return -errno;
+	r->index = index;
+	r->offset = ri->offset;
+	r->size = ri->size;
+	r->flags = ri->flags;
+	if (cap_subtype)
+		*cap_subtype = UINT32_MAX;
+	if (!(ri->flags & VFIO_REGION_INFO_FLAG_CAPS) || !ri->cap_offset)
+		return 0;
+	if (ri->argsz > sizeof(buf))
+		return -E2BIG;
+	hdr = (void *)(buf + ri->cap_offset);
+	for (;;) {
+		if (hdr->id == VFIO_REGION_INFO_CAP_TYPE) {
+			struct vfio_region_info_cap_type *t = (void *)hdr;
+
+			if (t->type != VFIO_REGION_TYPE_CCW)
+				return -EPROTO;
+			if (cap_subtype)
+				*cap_subtype = t->subtype;
+		}
+		if (!hdr->next)
+			break;
+		if (hdr->next >= sizeof(buf))
+			return -EPROTO;
+		hdr = (void *)(buf + hdr->next);
+	}
+	return 0;
+}
+
+static inline int vccw_set_irq(int fd, uint32_t index, int efd)
+{
+	char buf[sizeof(struct vfio_irq_set) + sizeof(int32_t)];
+	struct vfio_irq_set *s = (void *)buf;
+	int32_t v = efd;
+
+	s->argsz = sizeof(buf);
+	s->flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER;
+	s->index = index;
+	s->start = 0;
+	s->count = 1;
+	memcpy(s->data, &v, sizeof(v));
+	return ioctl(fd, VFIO_DEVICE_SET_IRQS, s) ? -errno : 0;
+}
+
+/*
+ * Open the mdev, map VCCW_DMA_SIZE bytes at VCCW_IOVA_BASE and find the
+ * regions. Returns 0 or a negative errno; *step names what failed.
+ */
+static inline int vccw_open(struct vccw_dev *d, const char *uuid,
+			    const char **step)
+{
+	struct vfio_group_status gs = { .argsz = sizeof(gs) };
+	struct vfio_iommu_type1_dma_map map = { .argsz = sizeof(map) };
+	char path[64];
+	uint32_t i, sub = UINT32_MAX;
+	int grp;
+
+	memset(d, 0, sizeof(*d));
+	d->container = d->group = d->device = d->io_efd = -1;
+	snprintf(d->uuid, sizeof(d->uuid), "%s", uuid);
+
+	*step = "iommu_group of the mdev";
+	grp = vccw_group_of(uuid);
+	if (grp < 0)
+		return grp;
+	*step = "open /dev/vfio/vfio";
+	d->container = open("/dev/vfio/vfio", O_RDWR);
+	if (d->container < 0)
+		return -errno;
+	*step = "VFIO_GET_API_VERSION";
+	if (ioctl(d->container, VFIO_GET_API_VERSION) != VFIO_API_VERSION)
+		return -EPROTO;
+	*step = "VFIO_CHECK_EXTENSION(TYPE1v2)";
+	if (ioctl(d->container, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU) != 1)
+		return -EOPNOTSUPP;
+	*step = "open group";
+	snprintf(path, sizeof(path), "/dev/vfio/%d", grp);
+	d->group = open(path, O_RDWR);
+	if (d->group < 0)
+		return -errno;
+	*step = "VFIO_GROUP_GET_STATUS";
+	if (ioctl(d->group, VFIO_GROUP_GET_STATUS, &gs))
+		return -errno;
+	if (!(gs.flags & VFIO_GROUP_FLAGS_VIABLE))
+		return -EBUSY;
+	*step = "VFIO_GROUP_SET_CONTAINER";
+	if (ioctl(d->group, VFIO_GROUP_SET_CONTAINER, &d->container))
+		return -errno;
+	*step = "VFIO_SET_IOMMU(TYPE1v2)";
+	if (ioctl(d->container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
+		return -errno;
+	*step = "VFIO_GROUP_GET_DEVICE_FD";
+	d->device = ioctl(d->group, VFIO_GROUP_GET_DEVICE_FD, uuid);
+	if (d->device < 0)
+		return -errno;
+
+	*step = "mmap DMA buffer";
+	d->dma_size = VCCW_DMA_SIZE;
+	d->dma = mmap(NULL, d->dma_size, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (d->dma == MAP_FAILED) {
+		d->dma = NULL;
+		return -errno;
+	}
+	memset(d->dma, 0, d->dma_size);
+	d->iova = VCCW_IOVA_BASE;
+	*step = "VFIO_IOMMU_MAP_DMA";
+	map.vaddr = (uintptr_t)d->dma;
+	map.iova = d->iova;
+	map.size = d->dma_size;
+	map.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE;
+	if (ioctl(d->container, VFIO_IOMMU_MAP_DMA, &map))
+		return -errno;
+
+	*step = "VFIO_DEVICE_GET_INFO";
+	d->info.argsz = sizeof(d->info);
+	if (ioctl(d->device, VFIO_DEVICE_GET_INFO, &d->info))
+		return -errno;
+	if (!(d->info.flags & VFIO_DEVICE_FLAGS_CCW))
+		return -ENODEV;
+	*step = "io region info";
+	if (vccw_region_info(d->device, VFIO_CCW_CONFIG_REGION_INDEX,
+			     &d->io, NULL))
+		return -errno;
+	if (d->io.size != sizeof(struct ccw_io_region))
+		return -EPROTO;
+	*step = "capability regions";
+	for (i = VFIO_CCW_NUM_REGIONS; i < d->info.num_regions; i++) {
+		struct vccw_region r;
+		int ret = vccw_region_info(d->device, i, &r, &sub);
+
+		if (ret)
+			return ret;
+		if (sub == VFIO_REGION_SUBTYPE_CCW_ASYNC_CMD)
+			d->async = r;
+		else if (sub == VFIO_REGION_SUBTYPE_CCW_SCHIB)
+			d->schib = r;
+		else if (sub == VFIO_REGION_SUBTYPE_CCW_CRW)
+			d->crw = r;
+	}
+	*step = "io eventfd";
+	d->io_efd = eventfd(0, EFD_CLOEXEC);
+	if (d->io_efd < 0)
+		return -errno;
+	return vccw_set_irq(d->device, VFIO_CCW_IO_IRQ_INDEX, d->io_efd);
+}
+
+static inline void vccw_close(struct vccw_dev *d)
+{
+	if (d->device >= 0)
+		close(d->device);
+	if (d->dma) {
+		struct vfio_iommu_type1_dma_unmap um = {
+			.argsz = sizeof(um), .iova = d->iova,
+			.size = d->dma_size,
+		};
+
+		ioctl(d->container, VFIO_IOMMU_UNMAP_DMA, &um);
+		munmap(d->dma, d->dma_size);
+	}
+	if (d->group >= 0)
+		close(d->group);
+	if (d->container >= 0)
+		close(d->container);
+	if (d->io_efd >= 0)
+		close(d->io_efd);
+	d->device = d->group = d->container = d->io_efd = -1;
+	d->dma = NULL;
+}
+
+/* Host pointer and device address of a byte offset into the DMA window. */
+static inline void *vccw_ptr(struct vccw_dev *d, size_t off)
+{
+	return (char *)d->dma + off;
+}
+
+static inline uint32_t vccw_addr(struct vccw_dev *d, size_t off)
+{
+	return (uint32_t)(d->iova + off);
+}
+
+/* A format-1 ORB for a channel program at DMA offset cpa_off. */
+static inline void vccw_orb(struct vccw_dev *d, struct cmd_orb *orb,
+			    size_t cpa_off, uint32_t intparm)
+{
+	memset(orb, 0, sizeof(*orb));
+	orb->intparm = intparm;
+	orb->fmt = 1;
+	orb->pfch = 1;		/* QEMU always allows prefetch */
+	orb->c64 = 1;
+	orb->lpm = 0xff;
+	orb->cpa = vccw_addr(d, cpa_off);
+}
+
+/*
+ * START SUBCHANNEL through the io region, as QEMU does: ORB plus an SCSW
+ * with the start function. Returns what pwrite returned (bytes or -errno).
+ */
+static inline ssize_t vccw_start(struct vccw_dev *d, const struct cmd_orb *orb)
+{
+	struct ccw_io_region r;
+	struct scsw_cmd scsw;
+	ssize_t n;
+
+	memset(&r, 0, sizeof(r));
+	memset(&scsw, 0, sizeof(scsw));
+	scsw.w0 = SCSW_FCTL_START << 12;
+	memcpy(r.orb_area, orb, sizeof(*orb));
+	memcpy(r.scsw_area, &scsw, sizeof(scsw));
+	n = pwrite(d->device, &r, sizeof(r), d->io.offset);
+	return n < 0 ? -errno : n;
+}
+
+/* Wait for the I/O eventfd; returns the counter, 0 on timeout, -errno. */
+static inline int64_t vccw_wait_io(struct vccw_dev *d, int timeout_ms)
+{
+	struct pollfd p = { .fd = d->io_efd, .events = POLLIN };
+	uint64_t v;
+	int n = poll(&p, 1, timeout_ms);
+
+	if (n < 0)
+		return -errno;
+	if (n == 0)
+		return 0;
+	if (read(d->io_efd, &v, sizeof(v)) != sizeof(v))
+		return -errno;
+	return (int64_t)v;
+}
+
+static inline int vccw_read_irb(struct vccw_dev *d, struct irb_view *irb)
+{
+	struct ccw_io_region r;
+	ssize_t n = pread(d->device, &r, sizeof(r), d->io.offset);
+
+	if (n != sizeof(r))
+		return n < 0 ? -errno : -EIO;
+	memcpy(irb, r.irb_area, sizeof(*irb));
+	return 0;
+}
+
+#endif /* VFIO_CCW_UTIL_H */

@@ -24,9 +24,11 @@ kernel_config_files() {
 	esac
 }
 
+# Only the settings count, not comments or blank lines.
 kernel_config_hash() {
 	# shellcheck disable=SC2046
-	cat $(kernel_config_files) | sha256sum | cut -c1-12
+	cat $(kernel_config_files) | grep -v -e '^#' -e '^[[:space:]]*$' |
+		sha256sum | cut -c1-12
 }
 
 kernel_src_dir() {

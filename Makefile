@@ -48,6 +48,12 @@ initramfs: module selftests
 	@scripts/mkinitramfs.sh $(INITRD) $(KDIR) $(CURDIR)/driver/vfio_ccw.ko \
 		$(BUILD)/selftests-bin/*
 
+# Kernel coding style and sparse on driver/ (W=1 is on in every build).
+lint: kernel
+	@$(KSRC)/scripts/checkpatch.pl --strict --no-tree --quiet -f \
+		$(wildcard driver/*.c driver/*.h) && echo "checkpatch: clean"
+	$(MAKE) -C $(KDIR) $(KMAKE_ARGS) M=$(CURDIR)/driver W=1 C=2 modules
+
 check: all
 	@scripts/check.sh
 
@@ -62,4 +68,4 @@ clean:
 	-$(MAKE) -C selftests clean OUT=$(BUILD)/selftests-bin
 	-[ -d "$(KDIR)" ] && $(MAKE) -C $(KDIR) $(KMAKE_ARGS) M=$(CURDIR)/driver clean
 
-.PHONY: all deps kernel module selftests initramfs check check-host shell clean
+.PHONY: all deps kernel module selftests initramfs lint check check-host shell clean

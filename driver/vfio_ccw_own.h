@@ -66,6 +66,7 @@ enum vccw_own_party {
  */
 static inline void vccw_own_wake(atomic_t *own)
 {
+	/* Store of the new state before waitqueue_active(): see above. */
 	smp_mb();
 	wake_up_var(own);
 }

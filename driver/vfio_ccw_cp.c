@@ -1,0 +1,882 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Channel-program translation for vfio-ccw.
+ *
+ * The guest's channel program uses guest addresses, which the channel
+ * subsystem cannot use. vccw_cp_prefetch() therefore builds a shadow:
+ *
+ *  - A "chain" is a run of CCWs that lie one after the other in guest
+ *    memory. It starts at the ORB's cpa or at a TIC target and goes on as
+ *    long as a CCW chains (CC or CD flag) or is a TIC back into the chain
+ *    itself (the "search, TIC back" loop, left by status modifier). Each
+ *    chain is copied into a kernel array of 31-bit storage that has one
+ *    extra, all-zero CCW at its end: command code 0x00 is invalid, so a
+ *    channel that skips past the last guest CCW (status modifier) gets a
+ *    program check instead of running into unrelated memory.
+ *  - A TIC is pointed at the kernel copy of its target. A target inside a
+ *    chain already copied (loops, jumps back) reuses that copy; any other
+ *    target starts a new chain.
+ *  - Every CCW that moves data gets a kernel IDAL of format-2 IDAWs that
+ *    point at the pinned host pages behind the guest's data, whether the
+ *    guest used IDA or not (pinned pages are not contiguous in the host).
+ *    The block size is the guest's: 2K for format-1 IDAWs (ORB c64=0) or
+ *    ORB i2k=1, else 4K; the ORB given to ssch says c64=1 and i2k to match.
+ *  - A CCW that moves no data (count 0, NOP, skip on read/sense, invalid
+ *    command) pins nothing; its address points at a per-device bucket
+ *    page so that even a misbehaving device cannot touch guest memory
+ *    that is not pinned.
+ *  - Format-0 CCWs (ORB fmt=0) are converted to format 1 as they are read.
+ *
+ * Errors (each leaves nothing pinned or allocated):
+ *
+ *  vccw_cp_init()
+ *   -EBUSY       the cp is already initialized (caller bug)
+ *   -EOPNOTSUPP  transport-mode ORB (word 1 bit 13, the tm B bit)
+ *   -EOPNOTSUPP  ORB extension (orbx)
+ *   -EOPNOTSUPP  MIDAW control (word 1 bit 25)
+ *   -EINVAL      other reserved ORB bits (res1, word 1 bits 26-30)
+ *   -EOPNOTSUPP  key != 0: guest storage keys are not those of the pinned
+ *                host pages, so key-controlled protection can't be honored
+ *   -EOPNOTSUPP  spnd, ssic (suspend/resume is not supported)
+ *   -EOPNOTSUPP  mod (the guest may not modify a program we copied)
+ *   -EOPNOTSUPP  alcc (the guest's address limit is not the host's)
+ *   -EINVAL      cpa not doubleword aligned, or not a 31-bit address
+ *   Accepted and passed to ssch: sync, isic, ils, lpm (0 means all paths
+ *   of the subchannel). pfch=0 is accepted: the program is prefetched
+ *   anyway, and one notice per device is logged.
+ *
+ *  vccw_cp_prefetch()
+ *   -EINVAL      not initialized (caller bug); -EBUSY already prefetched
+ *   -EINVAL      a chain longer than VCCW_CHAIN_LEN_MAX CCWs
+ *   -EINVAL      more than VCCW_CHAINS_MAX chains
+ *   -EINVAL      CCWs that would be fetched at or above 2G
+ *   -EINVAL      TIC to TIC; TIC target not doubleword aligned or >= 2G;
+ *                format-1 TIC with flags or count set, or a command code
+ *                0xX8 with X != 0 (the architecture makes all of these
+ *                program checks; the last one must never reach the channel
+ *                unmodified since it may be taken as a TIC)
+ *   -EINVAL      MIDA flag (0x01) in a CCW (MIDAWs are not supported)
+ *   -EINVAL      format-1 data or IDAL address with bit 0 set
+ *   -EINVAL      IDAL address not aligned to its IDAW size
+ *   -EINVAL      format-1 IDAW with bit 0 set; an IDAW other than the first
+ *                not aligned to the block size
+ *   (vfio_dma_rw) reading CCWs or an IDAL failed: -EINVAL when the address
+ *                is not in a DMA mapping, -EFAULT when it cannot be read
+ *   (vfio_pin_pages) pinning data failed: -EINVAL when the address is not
+ *                in a DMA mapping, -EPERM when the mapping is read-only,
+ *                -ENOMEM/-EFAULT from the mm; -EFAULT on a short pin
+ *   -ENOMEM      out of memory
+ *   Passed through for the channel to judge: unknown and invalid command
+ *   codes, the suspend flag (a program check with ORB spnd=0), PCI, SLI,
+ *   count 0 with CD.
+ *
+ * Caps: VCCW_CHAIN_LEN_MAX (256) CCWs per chain and VCCW_CHAINS_MAX (16)
+ * chains, so at most 4096 CCWs. A CCW has at most VCCW_IDAWS_MAX (33)
+ * IDAWs (64K - 1 bytes in 2K blocks, first one unaligned), so one program
+ * holds at most 4096 IDALs of 33 IDAWs and 135168 pin references. Pinning
+ * a page twice only takes another reference, so the host memory pinned is
+ * bounded by the guest's DMA mappings (and vfio's locked-memory limit).
+ *
+ * Cleanup contract: vccw_cp_init() and vccw_cp_prefetch() undo everything
+ * they did before returning an error, so vccw_cp_free() after a failure
+ * only clears @initialized. vccw_cp_free() is a no-op on a cp that is not
+ * initialized.
+ */
+
+#include <linux/device.h>
+#include <linux/error-injection.h>
+#include <linux/gfp.h>
+#include <linux/iommu.h>
+#include <linux/list.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/overflow.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/vfio.h>
+#include <asm/idals.h>
+
+#include "cio.h"
+#include "vfio_ccw_cp.h"
+
+/* CCW flag bit 7: modified IDA; needs ORB word 1 bit 25 */
+#define VCCW_FLAG_MIDA		0x01
+/* ORB word 1 bit 25 (MIDAW control) is the top bit of cmd_orb.zero */
+#define VCCW_ORB_MIDA		0x20
+/* Bit 0 of a 31-bit address word must be zero */
+#define VCCW_ADDR_BIT0		0x80000000U
+#define VCCW_2G			0x80000000ULL
+
+#define VCCW_CCW_SIZE		sizeof(struct ccw1)
+
+/* IDAWs one CCW can need: 64K - 1 bytes in 2K blocks plus a partial one */
+#define VCCW_IDAWS_MAX		(DIV_ROUND_UP(U16_MAX, IDA_2K_BLOCK_SIZE) + 1)
+
+/**
+ * struct vccw_pin_run - guest pages pinned by one vfio_pin_pages() call
+ * @iova: guest address of the first page, page aligned
+ * @npage: number of pages
+ */
+struct vccw_pin_run {
+	u64 iova;
+	unsigned int npage;
+};
+
+/**
+ * struct vccw_ccw_res - what translating one CCW holds
+ * @idal: kernel IDAL the CCW points at, or NULL; 31-bit storage
+ * @runs: pinned runs, stored in the same allocation, behind @idal
+ * @nr_runs: number of entries in @runs
+ */
+struct vccw_ccw_res {
+	dma64_t *idal;
+	struct vccw_pin_run *runs;
+	unsigned int nr_runs;
+};
+
+/**
+ * struct vccw_chain - kernel copy of CCWs consecutive in guest memory
+ * @link: entry on vccw_cp.chains
+ * @guest_addr: guest address of the first CCW
+ * @ccws: @len translated CCWs plus the guard CCW; 31-bit storage
+ * @len: number of guest CCWs in the chain
+ * @res: what translating each CCW holds (nothing for a TIC)
+ */
+struct vccw_chain {
+	struct list_head link;
+	u32 guest_addr;
+	struct ccw1 *ccws;
+	unsigned int len;
+	struct vccw_ccw_res res[] __counted_by(len);
+};
+
+/**
+ * struct vccw_cp_work - scratch for translating one CCW
+ * @addr: guest address of the data of each IDAW
+ * @page_of: for each IDAW, the index of its page in @pages
+ * @pages: pinned pages, in the order of @runs
+ * @runs: runs of guest pages to pin
+ * @raw: the guest IDAL as read, format 1 or format 2
+ */
+struct vccw_cp_work {
+	u64 addr[VCCW_IDAWS_MAX];
+	u8 page_of[VCCW_IDAWS_MAX];
+	struct page *pages[VCCW_IDAWS_MAX];
+	struct vccw_pin_run runs[VCCW_IDAWS_MAX];
+	union {
+		u32 f1[VCCW_IDAWS_MAX];
+		u64 f2[VCCW_IDAWS_MAX];
+	} raw;
+};
+
+static void vccw_cp_account(struct vccw_cp *cp, long delta)
+{
+	if (cp->pinned_now)
+		atomic_long_add(delta, cp->pinned_now);
+}
+
+/*
+ * Pin @npage guest pages from the page-aligned @iova. All or nothing:
+ * returns 0 with the pages pinned and counted, or -errno with none.
+ * A fault-injection point (fail_function).
+ */
+static noinline __noclone int vccw_cp_pin_pages(struct vccw_cp *cp, u64 iova,
+						int npage,
+						struct page **pages)
+{
+	int ret;
+
+	ret = vfio_pin_pages(cp->vdev, iova, npage, IOMMU_READ | IOMMU_WRITE,
+			     pages);
+	if (ret < 0)
+		return ret;
+	if (ret != npage) {
+		/* vfio pins all or nothing; never keep a short pin */
+		if (ret > 0)
+			vfio_unpin_pages(cp->vdev, iova, ret);
+		return -EFAULT;
+	}
+	vccw_cp_account(cp, npage);
+	return 0;
+}
+ALLOW_ERROR_INJECTION(vccw_cp_pin_pages, ERRNO);
+
+static void vccw_cp_unpin(struct vccw_cp *cp, const struct vccw_pin_run *run)
+{
+	vfio_unpin_pages(cp->vdev, run->iova, run->npage);
+	vccw_cp_account(cp, -(long)run->npage);
+}
+
+/*
+ * Allocate a chain for @len guest CCWs at @guest_addr, not yet on the
+ * list. Returns the chain or ERR_PTR(-ENOMEM). A fault-injection point
+ * (fail_function, ERRNO: the injected errno comes back as an ERR_PTR).
+ */
+static noinline __noclone struct vccw_chain *
+vccw_cp_alloc_chain(struct vccw_cp *cp, u32 guest_addr, unsigned int len)
+{
+	struct vccw_chain *chain;
+
+	chain = kzalloc(struct_size(chain, res, len), GFP_KERNEL);
+	if (!chain)
+		return ERR_PTR(-ENOMEM);
+	chain->len = len;
+	chain->guest_addr = guest_addr;
+	/* Zeroed: the extra CCW is the guard, command code 0x00 (invalid). */
+	chain->ccws = kcalloc(len + 1, VCCW_CCW_SIZE, GFP_DMA | GFP_KERNEL);
+	if (!chain->ccws) {
+		kfree(chain);
+		return ERR_PTR(-ENOMEM);
+	}
+	return chain;
+}
+ALLOW_ERROR_INJECTION(vccw_cp_alloc_chain, ERRNO);
+
+/* Unpin and free everything of @chain, and the chain itself. */
+static void vccw_chain_release(struct vccw_cp *cp, struct vccw_chain *chain)
+{
+	unsigned int i, r;
+
+	for (i = 0; i < chain->len; i++) {
+		struct vccw_ccw_res *res = &chain->res[i];
+
+		for (r = 0; r < res->nr_runs; r++)
+			vccw_cp_unpin(cp, &res->runs[r]);
+		kfree(res->idal);
+	}
+	list_del(&chain->link);
+	kfree(chain->ccws);
+	kfree(chain);
+}
+
+static void vccw_cp_release_chains(struct vccw_cp *cp)
+{
+	struct vccw_chain *chain, *next;
+
+	list_for_each_entry_safe(chain, next, &cp->chains, link)
+		vccw_chain_release(cp, chain);
+	cp->nr_chains = 0;
+}
+
+/* Block size of the guest's IDAWs, and of the kernel IDALs we build. */
+static unsigned long vccw_block_size(const struct vccw_cp *cp)
+{
+	/* Format-1 IDAWs (c64=0) always address 2K blocks. */
+	if (!cp->orb.cmd.c64 || cp->orb.cmd.i2k)
+		return IDA_2K_BLOCK_SIZE;
+	return IDA_BLOCK_SIZE;
+}
+
+/* Number of @bsize blocks that @count bytes from @addr touch. */
+static unsigned int vccw_nr_blocks(u64 addr, unsigned int count,
+				   unsigned long bsize)
+{
+	return DIV_ROUND_UP((addr & (bsize - 1)) + count, bsize);
+}
+
+static bool vccw_is_tic(const struct ccw1 *ccw)
+{
+	return ccw->cmd_code == CCW_CMD_TIC;
+}
+
+/* Rewrite @n format-0 CCWs in place as format-1 CCWs. */
+static void vccw_ccws_to_format1(struct ccw1 *ccws, unsigned int n)
+{
+	struct ccw0 old;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		memcpy(&old, &ccws[i], sizeof(old));
+		if ((old.cmd_code & 0x0f) == CCW_CMD_TIC) {
+			/* Format-0 TIC: bits 0-3 and the second word ignored */
+			ccws[i].cmd_code = CCW_CMD_TIC;
+			ccws[i].flags = 0;
+			ccws[i].count = 0;
+		} else {
+			ccws[i].cmd_code = old.cmd_code;
+			ccws[i].flags = old.flags;
+			ccws[i].count = old.count;
+		}
+		ccws[i].cda = u32_to_dma32(old.cda);
+	}
+}
+
+/*
+ * Does the chain starting at guest address @head go on past @ccw, its
+ * CCW number @idx? Yes if @ccw chains, or if it is a TIC back into the
+ * CCWs 0..@idx: then the CCW behind the TIC is reachable by status
+ * modifier from the CCW that chained to the TIC.
+ */
+static bool vccw_chain_goes_on(const struct ccw1 *ccw, u32 head,
+			       unsigned int idx)
+{
+	u32 target;
+
+	if (!vccw_is_tic(ccw))
+		return ccw->flags & (CCW_FLAG_CC | CCW_FLAG_DC);
+	target = dma32_to_u32(ccw->cda);
+	return target >= head && target - head <= idx * VCCW_CCW_SIZE;
+}
+
+/*
+ * Read the chain that starts at guest address @head into a new kernel
+ * chain and append it to cp->chains. The guest is read a page at a time,
+ * only as far as the chain goes, so a chain that ends right before an
+ * unmapped page is fine.
+ */
+static int vccw_chain_build(struct vccw_cp *cp, u32 head,
+			    struct vccw_chain **out)
+{
+	struct ccw1 *buf = cp->guest_ccws;
+	unsigned int have = 0, len = 0;
+	struct vccw_chain *chain;
+	bool more;
+	int ret;
+
+	if (cp->nr_chains >= VCCW_CHAINS_MAX)
+		return -EINVAL;
+
+	do {
+		if (len == have) {
+			u64 at = (u64)head + have * VCCW_CCW_SIZE;
+			unsigned int n;
+
+			if (have == VCCW_CHAIN_LEN_MAX || at >= VCCW_2G)
+				return -EINVAL;
+			n = (PAGE_SIZE - offset_in_page(at)) / VCCW_CCW_SIZE;
+			n = min(n, VCCW_CHAIN_LEN_MAX - have);
+			ret = vfio_dma_rw(cp->vdev, at, &buf[have],
+					  n * VCCW_CCW_SIZE, false);
+			if (ret)
+				return ret;
+			if (!cp->orb.cmd.fmt)
+				vccw_ccws_to_format1(&buf[have], n);
+			have += n;
+		}
+		more = vccw_chain_goes_on(&buf[len], head, len);
+		len++;
+	} while (more);
+
+	chain = vccw_cp_alloc_chain(cp, head, len);
+	if (IS_ERR(chain))
+		return PTR_ERR(chain);
+	memcpy(chain->ccws, buf, len * VCCW_CCW_SIZE);
+	list_add_tail(&chain->link, &cp->chains);
+	cp->nr_chains++;
+	*out = chain;
+	return 0;
+}
+
+/*
+ * Point the TIC @tic at the kernel copy of its target, copying the target
+ * chain first if no chain holds it yet.
+ */
+static int vccw_tic_link(struct vccw_cp *cp, struct ccw1 *tic)
+{
+	u32 target = dma32_to_u32(tic->cda);
+	struct vccw_chain *chain;
+	struct ccw1 *dest = NULL;
+	int ret;
+
+	if (tic->flags || tic->count)
+		return -EINVAL;
+	if (target & (VCCW_CCW_SIZE - 1) || target & VCCW_ADDR_BIT0)
+		return -EINVAL;
+
+	list_for_each_entry(chain, &cp->chains, link) {
+		u32 off = target - chain->guest_addr;
+
+		if (target >= chain->guest_addr &&
+		    off < chain->len * VCCW_CCW_SIZE) {
+			dest = &chain->ccws[off / VCCW_CCW_SIZE];
+			break;
+		}
+	}
+	if (!dest) {
+		ret = vccw_chain_build(cp, target, &chain);
+		if (ret)
+			return ret;
+		dest = chain->ccws;
+	}
+	/* The kernel copy keeps the guest's command codes. */
+	if (vccw_is_tic(dest))
+		return -EINVAL;
+	tic->cda = virt_to_dma32(dest);
+	return 0;
+}
+
+/*
+ * Does a CCW with effective command code @cmd move data? @cmd is the
+ * CCW's own command code, or that of the CCW starting its data chain.
+ */
+static bool vccw_ccw_moves_data(const struct ccw1 *ccw, u8 cmd)
+{
+	if (!ccw->count || cmd == CCW_CMD_NOOP)
+		return false;
+	/* Command code 0xX0 is invalid: program check, no transfer. */
+	if (!(cmd & 0x0f))
+		return false;
+	if (!(ccw->flags & CCW_FLAG_SKIP))
+		return true;
+	/* Skip suppresses the transfer for read, read backward and sense. */
+	if ((cmd & 0x03) == 0x02 || (cmd & 0x0f) == 0x0c ||
+	    (cmd & 0x0f) == CCW_CMD_BASIC_SENSE)
+		return false;
+	return true;
+}
+
+/*
+ * Fill work->addr with the guest address of each data block of @ccw,
+ * from its IDAL or from its data address. Returns the number of blocks.
+ */
+static int vccw_guest_blocks(struct vccw_cp *cp, const struct ccw1 *ccw)
+{
+	struct vccw_cp_work *w = cp->work;
+	unsigned long bsize = vccw_block_size(cp);
+	u32 cda = dma32_to_u32(ccw->cda);
+	bool fmt2 = cp->orb.cmd.c64;
+	size_t isize = fmt2 ? sizeof(u64) : sizeof(u32);
+	unsigned int i, n;
+	u64 first;
+	int ret;
+
+	if (cda & VCCW_ADDR_BIT0)
+		return -EINVAL;
+
+	if (!(ccw->flags & CCW_FLAG_IDA)) {
+		n = vccw_nr_blocks(cda, ccw->count, bsize);
+		w->addr[0] = cda;
+		for (i = 1; i < n; i++)
+			w->addr[i] = ALIGN_DOWN((u64)cda, bsize) + i * bsize;
+		return n;
+	}
+
+	if (cda & (isize - 1))
+		return -EINVAL;
+	/* The first IDAW tells how many more there are. */
+	ret = vfio_dma_rw(cp->vdev, cda, &w->raw, isize, false);
+	if (ret)
+		return ret;
+	first = fmt2 ? w->raw.f2[0] : w->raw.f1[0];
+	n = vccw_nr_blocks(first, ccw->count, bsize);
+	if (n > 1) {
+		void *rest = fmt2 ? (void *)&w->raw.f2[1] :
+				    (void *)&w->raw.f1[1];
+
+		ret = vfio_dma_rw(cp->vdev, (u64)cda + isize, rest,
+				  (n - 1) * isize, false);
+		if (ret)
+			return ret;
+	}
+	for (i = 0; i < n; i++) {
+		u64 a = fmt2 ? w->raw.f2[i] : w->raw.f1[i];
+
+		if (!fmt2 && (a & VCCW_ADDR_BIT0))
+			return -EINVAL;
+		/* Only the first IDAW may start inside a block. */
+		if (i && (a & (bsize - 1)))
+			return -EINVAL;
+		w->addr[i] = a;
+	}
+	return n;
+}
+
+/*
+ * Group the guest pages behind work->addr[0..n) into runs of consecutive
+ * pages in work->runs, and note each IDAW's page in work->page_of. Two 2K
+ * blocks in the same page back to back share one pin.
+ */
+static unsigned int vccw_plan_runs(struct vccw_cp_work *w, unsigned int n)
+{
+	unsigned int i, nr_runs = 0, npages = 0;
+
+	for (i = 0; i < n; i++) {
+		u64 page = w->addr[i] & PAGE_MASK;
+		struct vccw_pin_run *run = nr_runs ? &w->runs[nr_runs - 1] :
+						     NULL;
+
+		if (run && page == run->iova + (run->npage - 1) * PAGE_SIZE) {
+			/* same page as the IDAW before */
+		} else if (run && page == run->iova + run->npage * PAGE_SIZE) {
+			run->npage++;
+			npages++;
+		} else {
+			run = &w->runs[nr_runs++];
+			run->iova = page;
+			run->npage = 1;
+			npages++;
+		}
+		w->page_of[i] = npages - 1;
+	}
+	return nr_runs;
+}
+
+/*
+ * Translate the data address of the non-TIC @ccw, whose effective command
+ * code is @cmd: pin its data and point it at a new kernel IDAL, recorded
+ * in @res. On error nothing is pinned and @res is untouched.
+ */
+static int vccw_ccw_translate(struct vccw_cp *cp, struct ccw1 *ccw,
+			      struct vccw_ccw_res *res, u8 cmd)
+{
+	struct vccw_cp_work *w = cp->work;
+	unsigned long bsize = vccw_block_size(cp);
+	unsigned int i, r, p, n, nr_runs = 0;
+	struct vccw_pin_run *runs;
+	dma64_t *idal;
+	int ret;
+
+	if (ccw->flags & VCCW_FLAG_MIDA)
+		return -EINVAL;
+
+	if (!ccw->count) {
+		/* Nothing to transfer: no IDAL, a harmless address. */
+		ccw->flags &= ~CCW_FLAG_IDA;
+		ccw->cda = virt_to_dma32(cp->bucket);
+		return 0;
+	}
+
+	ret = vccw_guest_blocks(cp, ccw);
+	if (ret < 0)
+		return ret;
+	n = ret;
+
+	if (vccw_ccw_moves_data(ccw, cmd))
+		nr_runs = vccw_plan_runs(w, n);
+
+	idal = kmalloc(n * sizeof(*idal) + nr_runs * sizeof(*runs),
+		       GFP_DMA | GFP_KERNEL);
+	if (!idal)
+		return -ENOMEM;
+	runs = (struct vccw_pin_run *)(idal + n);
+
+	for (r = 0, p = 0; r < nr_runs; p += w->runs[r].npage, r++) {
+		ret = vccw_cp_pin_pages(cp, w->runs[r].iova, w->runs[r].npage,
+					&w->pages[p]);
+		if (ret) {
+			while (r--)
+				vccw_cp_unpin(cp, &w->runs[r]);
+			kfree(idal);
+			return ret;
+		}
+		runs[r] = w->runs[r];
+	}
+
+	for (i = 0; i < n; i++) {
+		phys_addr_t pa;
+
+		if (nr_runs) {
+			pa = page_to_phys(w->pages[w->page_of[i]]) +
+			     offset_in_page(w->addr[i]);
+		} else {
+			/* Same offsets into the bucket: alignment rules hold */
+			pa = virt_to_phys(cp->bucket);
+			if (!i)
+				pa += w->addr[0] & (bsize - 1);
+		}
+		idal[i] = u64_to_dma64(pa);
+	}
+
+	res->idal = idal;
+	res->runs = runs;
+	res->nr_runs = nr_runs;
+	ccw->flags |= CCW_FLAG_IDA;
+	ccw->cda = virt_to_dma32(idal);
+	return 0;
+}
+
+/* Translate every CCW of @chain; may append chains for TIC targets. */
+static int vccw_chain_translate(struct vccw_cp *cp, struct vccw_chain *chain)
+{
+	unsigned int i;
+	u8 cmd = 0;
+	int ret;
+
+	for (i = 0; i < chain->len; i++) {
+		struct ccw1 *ccw = &chain->ccws[i];
+		const struct ccw1 *prev = i ? &chain->ccws[i - 1] : NULL;
+
+		if ((ccw->cmd_code & 0x0f) == CCW_CMD_TIC) {
+			/* 0xX8 with X != 0: program check, or taken as TIC */
+			if (!vccw_is_tic(ccw))
+				return -EINVAL;
+			ret = vccw_tic_link(cp, ccw);
+		} else {
+			/* Data chaining ignores the new CCW's command code. */
+			if (!prev || vccw_is_tic(prev) ||
+			    !(prev->flags & CCW_FLAG_DC))
+				cmd = ccw->cmd_code;
+			ret = vccw_ccw_translate(cp, ccw, &chain->res[i], cmd);
+		}
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* Check a guest command-mode ORB; see the table at the top. */
+static int vccw_orb_check(const struct cmd_orb *o)
+{
+	/* Word 1 bit 13 is the B bit of a transport-mode ORB. */
+	if (o->res2 || o->orbx || (o->zero & VCCW_ORB_MIDA))
+		return -EOPNOTSUPP;
+	if (o->res1 || (o->zero & ~VCCW_ORB_MIDA))
+		return -EINVAL;
+	if (o->key || o->spnd || o->ssic || o->mod || o->alcc)
+		return -EOPNOTSUPP;
+	if (dma32_to_u32(o->cpa) & (VCCW_ADDR_BIT0 | (VCCW_CCW_SIZE - 1)))
+		return -EINVAL;
+	return 0;
+}
+
+/**
+ * vccw_cp_setup() - prepare a cp for the lifetime of its device
+ * @cp: the cp, embedded in the device's private data
+ * @vdev: the vfio device the guest memory is reached through
+ * @pinned_now: counter of pages pinned now, kept exact by the cp; or NULL
+ *
+ * Allocates the scratch buffers and the bucket page. Call once, before
+ * any other vccw_cp_*() function; undo with vccw_cp_teardown().
+ *
+ * Return: 0, or -ENOMEM with nothing allocated.
+ */
+int vccw_cp_setup(struct vccw_cp *cp, struct vfio_device *vdev,
+		  atomic_long_t *pinned_now)
+{
+	INIT_LIST_HEAD(&cp->chains);
+	memset(&cp->orb, 0, sizeof(cp->orb));
+	memset(&cp->ssch_orb, 0, sizeof(cp->ssch_orb));
+	cp->vdev = vdev;
+	cp->pinned_now = pinned_now;
+	cp->initialized = false;
+	cp->nr_chains = 0;
+	cp->nopfch_warned = false;
+
+	cp->guest_ccws = kcalloc(VCCW_CHAIN_LEN_MAX, VCCW_CCW_SIZE,
+				 GFP_KERNEL);
+	cp->work = kzalloc(sizeof(*cp->work), GFP_KERNEL);
+	cp->bucket = (void *)get_zeroed_page(GFP_DMA | GFP_KERNEL);
+	if (!cp->guest_ccws || !cp->work || !cp->bucket) {
+		vccw_cp_teardown(cp);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/**
+ * vccw_cp_teardown() - release what vccw_cp_setup() allocated
+ * @cp: the cp; must not be initialized (call vccw_cp_free() first)
+ *
+ * Safe to call again, and after a failed vccw_cp_setup().
+ */
+void vccw_cp_teardown(struct vccw_cp *cp)
+{
+	if (WARN_ON_ONCE(cp->initialized))
+		vccw_cp_free(cp);
+	free_page((unsigned long)cp->bucket);
+	cp->bucket = NULL;
+	kfree(cp->work);
+	cp->work = NULL;
+	kfree(cp->guest_ccws);
+	cp->guest_ccws = NULL;
+}
+
+/**
+ * vccw_cp_init() - start a channel program from a guest ORB
+ * @cp: the cp, set up and not initialized
+ * @orb: the guest's ORB; only its 12-byte command-mode part is read
+ *
+ * Validates the ORB and keeps a copy; guest memory is not read yet.
+ * Errors are listed at the top of this file.
+ *
+ * Return: 0 and @cp initialized, or -errno and @cp unchanged.
+ */
+int vccw_cp_init(struct vccw_cp *cp, const union orb *orb)
+{
+	struct cmd_orb o = orb->cmd;
+	int ret;
+
+	if (cp->initialized)
+		return -EBUSY;
+	ret = vccw_orb_check(&o);
+	if (ret)
+		return ret;
+
+	if (!o.pfch && !cp->nopfch_warned) {
+		cp->nopfch_warned = true;
+		dev_warn(cp->vdev->dev,
+			 "ORB without prefetch control: prefetching the channel program anyway\n");
+	}
+
+	memset(&cp->orb, 0, sizeof(cp->orb));
+	cp->orb.cmd = o;
+	cp->nr_chains = 0;
+	cp->initialized = true;
+	return 0;
+}
+
+/**
+ * vccw_cp_prefetch() - translate the guest channel program
+ * @cp: the cp, initialized by vccw_cp_init() and not yet prefetched
+ *
+ * Reads the guest's CCWs from the ORB's cpa on, following TICs, into
+ * 31-bit kernel chains, pins the guest pages they move data to or from
+ * and points every data-moving CCW at a kernel IDAL of those pages.
+ * Errors are listed at the top of this file. Sleeps.
+ *
+ * Return: 0, or -errno with nothing left pinned or allocated (@cp stays
+ * initialized; vccw_cp_free() is still to be called).
+ */
+int vccw_cp_prefetch(struct vccw_cp *cp)
+{
+	struct vccw_chain *chain;
+	int ret;
+
+	if (!cp->initialized)
+		return -EINVAL;
+	if (!list_empty(&cp->chains))
+		return -EBUSY;
+
+	ret = vccw_chain_build(cp, dma32_to_u32(cp->orb.cmd.cpa), &chain);
+	if (ret)
+		goto fail;
+	/* TIC targets append chains; this walk reaches them too. */
+	list_for_each_entry(chain, &cp->chains, link) {
+		ret = vccw_chain_translate(cp, chain);
+		if (ret)
+			goto fail;
+	}
+	return 0;
+
+fail:
+	vccw_cp_release_chains(cp);
+	return ret;
+}
+
+/**
+ * vccw_cp_get_orb() - the ORB to start the translated program with
+ * @cp: the cp, successfully prefetched
+ * @sch: the subchannel to start it on
+ *
+ * Built from the guest ORB: the interruption parameter is the
+ * subchannel's address as common I/O expects, the cpa is the first kernel
+ * CCW, fmt=1 and c64=1 (format-1 CCWs, format-2 IDAWs), i2k as the block
+ * size of our IDALs, pfch=1 since the kernel copy never changes, and lpm
+ * 0 becomes the subchannel's lpm.
+ *
+ * Return: the ORB, valid until the next call or vccw_cp_free(); NULL when
+ * @cp holds no translated program.
+ */
+union orb *vccw_cp_get_orb(struct vccw_cp *cp, struct subchannel *sch)
+{
+	struct cmd_orb *o = &cp->ssch_orb.cmd;
+	struct vccw_chain *first;
+
+	if (!cp->initialized || list_empty(&cp->chains))
+		return NULL;
+	first = list_first_entry(&cp->chains, struct vccw_chain, link);
+
+	memset(&cp->ssch_orb, 0, sizeof(cp->ssch_orb));
+	*o = cp->orb.cmd;
+	o->intparm = (u32)virt_to_phys(sch);
+	o->fmt = 1;
+	o->pfch = 1;
+	o->i2k = vccw_block_size(cp) == IDA_2K_BLOCK_SIZE;
+	o->c64 = 1;
+	if (!o->lpm)
+		o->lpm = sch->lpm;
+	o->cpa = virt_to_dma32(first->ccws);
+	return &cp->ssch_orb;
+}
+
+/**
+ * vccw_cp_update_scsw() - give the guest its own CCW address in an SCSW
+ * @cp: the cp the SCSW reports on
+ * @scsw: SCSW from the channel subsystem; its cpa is updated in place
+ *
+ * A cpa that lies in a kernel chain, up to just past its guard CCW (the
+ * channel reports the last CCW used + 8, or + 16 after status modifier),
+ * becomes the guest address at the same offset in the guest chain. Any
+ * other cpa is left alone. Takes no locks and does not sleep.
+ */
+void vccw_cp_update_scsw(struct vccw_cp *cp, union scsw *scsw)
+{
+	u32 cpa = dma32_to_u32(scsw->cmd.cpa);
+	struct vccw_chain *chain;
+	bool found = false;
+	u32 guest = 0;
+
+	if (!cp->initialized)
+		return;
+
+	list_for_each_entry(chain, &cp->chains, link) {
+		u32 head = dma32_to_u32(virt_to_dma32(chain->ccws));
+		u32 off = cpa - head;
+
+		if (cpa < head || off > (chain->len + 1) * VCCW_CCW_SIZE)
+			continue;
+		guest = chain->guest_addr + off;
+		found = true;
+		/*
+		 * The channel reports a CCW address + 8: offset 0 may
+		 * really be the end of another chain that sits right
+		 * before this one in memory, so keep looking.
+		 */
+		if (off)
+			break;
+	}
+	if (found)
+		scsw->cmd.cpa = u32_to_dma32(guest);
+}
+
+/**
+ * vccw_cp_iova_pinned() - does the cp hold pins in a guest range?
+ * @cp: the cp
+ * @iova: first guest address of the range
+ * @length: length of the range in bytes
+ *
+ * Return: true if [@iova, @iova + @length) overlaps a page this cp has
+ * pinned. Takes no locks and does not sleep.
+ */
+bool vccw_cp_iova_pinned(struct vccw_cp *cp, u64 iova, u64 length)
+{
+	struct vccw_chain *chain;
+	unsigned int i, r;
+	u64 last;
+
+	if (!cp->initialized || !length)
+		return false;
+	if (check_add_overflow(iova, length - 1, &last))
+		last = U64_MAX;
+
+	list_for_each_entry(chain, &cp->chains, link) {
+		for (i = 0; i < chain->len; i++) {
+			const struct vccw_ccw_res *res = &chain->res[i];
+
+			for (r = 0; r < res->nr_runs; r++) {
+				u64 start = res->runs[r].iova;
+				u64 end = start +
+					  (u64)res->runs[r].npage * PAGE_SIZE;
+
+				if (start <= last && iova < end)
+					return true;
+			}
+		}
+	}
+	return false;
+}
+
+/**
+ * vccw_cp_free() - release a channel program
+ * @cp: the cp
+ *
+ * Unpins every page, frees every chain and IDAL and clears @initialized.
+ * A no-op on a cp that is not initialized (never, or already freed).
+ */
+void vccw_cp_free(struct vccw_cp *cp)
+{
+	if (!cp->initialized)
+		return;
+	vccw_cp_release_chains(cp);
+	cp->initialized = false;
+}

@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vfio-ccw: private definitions shared by the driver's files.
+ *
+ * Two objects per subchannel, with different lifetimes (seed 003):
+ *
+ * struct vfio_ccw_parent  css probe .. css remove. The mdev parent. Its
+ *                         @private pointer is set by mdev probe and cleared
+ *                         by mdev remove, both under sch->lock, so the css
+ *                         callbacks (which run under sch->lock or take it)
+ *                         see either a live device or NULL.
+ * struct vfio_ccw_private mdev probe .. last vfio_put_device(). Everything
+ *                         the vfio device needs: regions, cp, irq ring.
+ *
+ * Locks and what they protect:
+ *   sch->lock      (spinlock, irqs off) the subchannel; parent->private;
+ *                  the I->Q IRB ring (head, tail, entries); ->completion;
+ *                  the ssch/hsch/csch instructions and the SUBMITTED
+ *                  publication of vccw_own_submit().
+ *   io_mutex       the contents of io_region and cmd_region as userspace
+ *                  sees them (so a reader never sees a torn IRB). It does
+ *                  NOT protect the cp: that is the ownership word.
+ *   trigger_mutex  the three eventfd context pointers.
+ *   crw_lock       the queue of pending CRWs.
+ *   own            (atomic, no lock) who owns the cp: vfio_ccw_own.h.
+ */
+#ifndef _VFIO_CCW_PRIVATE_H_
+#define _VFIO_CCW_PRIVATE_H_
+
+#include <linux/completion.h>
+#include <linux/eventfd.h>
+#include <linux/list.h>
+#include <linux/mdev.h>
+#include <linux/mutex.h>
+#include <linux/vfio.h>
+#include <linux/vfio_ccw.h>
+#include <linux/workqueue.h>
+#include <asm/crw.h>
+#include <asm/debug.h>
+
+#include "css.h"
+#include "vfio_ccw_cp.h"
+#include "vfio_ccw_own.h"
+
+/* Region offsets: index in the top bits, as userspace gets from info. */
+#define VCCW_OFFSET_SHIFT	40
+#define VCCW_INDEX_TO_OFFSET(i)	((u64)(i) << VCCW_OFFSET_SHIFT)
+#define VCCW_OFFSET_TO_INDEX(o)	((o) >> VCCW_OFFSET_SHIFT)
+#define VCCW_OFFSET_MASK	((1ULL << VCCW_OFFSET_SHIFT) - 1)
+
+/* Capability regions after VFIO_CCW_CONFIG_REGION_INDEX, in this order. */
+enum vccw_cap_region {
+	VCCW_REGION_ASYNC,
+	VCCW_REGION_SCHIB,
+	VCCW_REGION_CRW,
+	VCCW_NR_CAP_REGIONS,
+};
+
+/*
+ * The I -> Q queue. I (irq callback) is the only producer and Q (work
+ * item) the only consumer; both touch it only under sch->lock. When it is
+ * full, I drops the new IRB (counted in debugfs) unless it carries the
+ * claim, in which case it replaces the newest queued entry: the final
+ * status of a cp and its claim are never lost. There is at most one claim
+ * in flight (the word stays CLAIMED until Q releases it), so the entry it
+ * replaces never holds a claim itself.
+ */
+#define VCCW_RING_SIZE		32
+
+struct vccw_irb_entry {
+	struct irb irb;
+	bool claim;	/* I won vccw_own_claim() for this IRB: Q frees */
+	bool for_cp;	/* solicited while SUBMITTED: cp still allocated */
+};
+
+/* debugfs counters; all atomic, read without locks */
+enum vccw_stat {
+	VCCW_STAT_STARTS,		/* START requests accepted (cc 0) */
+	VCCW_STAT_REFUSED_EAGAIN,
+	VCCW_STAT_REFUSED_EBUSY,
+	VCCW_STAT_REFUSED_OTHER,	/* any other errno from a START */
+	VCCW_STAT_HALTS,
+	VCCW_STAT_CLEARS,
+	VCCW_STAT_IRB_SOLICITED,
+	VCCW_STAT_IRB_UNSOLICITED,
+	VCCW_STAT_IRB_FINAL,
+	VCCW_STAT_IRB_INTERMEDIATE,
+	VCCW_STAT_IRB_DROPPED,		/* ring full, no claim: dropped */
+	VCCW_STAT_IRB_DELIVERED,	/* copied to the io region by Q */
+	VCCW_STAT_CLAIMS_IRQ,
+	VCCW_STAT_CLAIMS_RETIRE,
+	VCCW_STAT_FREES,
+	VCCW_NR_STATS,
+};
+
+struct vfio_ccw_crw {
+	struct list_head next;
+	struct crw crw;
+};
+
+struct vfio_ccw_private;
+
+struct vfio_ccw_parent {
+	struct device dev;
+	struct mdev_parent parent;
+	struct mdev_type mdev_type;
+	struct mdev_type *mdev_types[1];
+	struct vfio_ccw_private *private;	/* under sch->lock */
+};
+
+/* Bits of vfio_ccw_private.flags */
+enum {
+	VCCW_FLAG_OPEN,		/* between open_device and close_device */
+	VCCW_FLAG_NOT_OPER,	/* the subchannel is gone; I/O gets -ENODEV */
+};
+
+struct vfio_ccw_private {
+	struct vfio_device vdev;
+	struct subchannel *sch;
+	unsigned long flags;
+
+	/* The cp and who owns it. */
+	atomic_t own;
+	struct vccw_cp cp;
+	atomic_long_t pinned_now;
+
+	/* I -> Q, under sch->lock */
+	struct vccw_irb_entry ring[VCCW_RING_SIZE];
+	unsigned int ring_head;		/* next entry Q takes */
+	unsigned int ring_len;		/* entries queued */
+	struct completion *completion;	/* quiesce waits for a final IRB */
+	struct work_struct io_work;
+
+	/* Regions, contents under io_mutex */
+	struct mutex io_mutex;		/* io_region and cmd_region contents */
+	struct ccw_io_region *io_region;
+	struct ccw_cmd_region *cmd_region;
+
+	/* CRWs */
+	spinlock_t crw_lock;
+	struct list_head crw;
+	struct work_struct crw_work;
+
+	/* not-operational: retire in process context */
+	struct work_struct notoper_work;
+
+	struct mutex trigger_mutex;	/* the three eventfd pointers */
+	struct eventfd_ctx *io_trigger;
+	struct eventfd_ctx *crw_trigger;
+	struct eventfd_ctx *req_trigger;
+
+	atomic_long_t stats[VCCW_NR_STATS];
+	struct dentry *debugfs;
+};
+
+static inline struct subchannel *vccw_sch(struct vfio_ccw_private *p)
+{
+	return p->sch;
+}
+
+static inline void vccw_stat_inc(struct vfio_ccw_private *p, enum vccw_stat s)
+{
+	atomic_long_inc(&p->stats[s]);
+}
+
+extern struct workqueue_struct *vfio_ccw_work_q;
+extern struct mdev_driver vfio_ccw_mdev_driver;
+extern debug_info_t *vfio_ccw_debug_msg_id;
+extern debug_info_t *vfio_ccw_debug_trace_id;
+
+#define VCCW_MSG(imp, fmt, args...) \
+	debug_sprintf_event(vfio_ccw_debug_msg_id, imp, fmt, ##args)
+#define VCCW_TRACE(imp, txt) \
+	debug_text_event(vfio_ccw_debug_trace_id, imp, txt)
+
+/* vfio_ccw_drv.c */
+void vfio_ccw_io_work(struct work_struct *work);
+void vfio_ccw_crw_work(struct work_struct *work);
+void vfio_ccw_notoper_work(struct work_struct *work);
+int vfio_ccw_enable(struct vfio_ccw_private *private);
+void vfio_ccw_retire(struct vfio_ccw_private *private, bool reenable);
+void vfio_ccw_debugfs_add(struct vfio_ccw_private *private);
+void vfio_ccw_debugfs_remove(struct vfio_ccw_private *private);
+
+#endif /* _VFIO_CCW_PRIVATE_H_ */

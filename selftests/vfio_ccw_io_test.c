@@ -1,0 +1,439 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vfio-ccw I/O tests: channel programs (command and data chaining, IDAL,
+ * TIC), HALT and CLEAR, the schib region, concurrent writers, close with
+ * I/O in flight and DMA unmap during I/O. Where the driver under test
+ * exports debugfs counters (ours), every test also checks that no page
+ * stays pinned and that every accepted START was freed exactly once.
+ */
+#include <pthread.h>
+#include <sys/stat.h>
+#include "vfio_ccw_util.h"
+#include "kselftest_harness.h"
+
+#define IO_TIMEOUT_MS	20000
+
+/* Wait for one I/O interrupt and read the IRB; returns 0 or -errno. */
+static int wait_irb(struct vccw_dev *d, struct irb_view *irb)
+{
+	int64_t ev = vccw_wait_io(d, IO_TIMEOUT_MS);
+
+	if (ev <= 0)
+		return ev ? (int)ev : -ETIMEDOUT;
+	return vccw_read_irb(d, irb);
+}
+
+static void sense_id_ccw(struct vccw_dev *d, struct ccw1 *ccw, size_t data_off,
+			 uint8_t flags, uint16_t count)
+{
+	ccw->cmd = CCW_CMD_SENSE_ID;
+	ccw->flags = flags;
+	ccw->count = count;
+	ccw->cda = vccw_addr(d, data_off);
+}
+
+static int run_cp(struct vccw_dev *d, size_t cpa_off, struct irb_view *irb)
+{
+	struct cmd_orb orb;
+	ssize_t n;
+
+	vccw_orb(d, &orb, cpa_off, 0x10);
+	n = vccw_start(d, &orb);
+	if (n != (ssize_t)sizeof(struct ccw_io_region))
+		return n < 0 ? (int)n : -EIO;
+	return wait_irb(d, irb);
+}
+
+static int good_end(const struct irb_view *irb)
+{
+	unsigned int ds = scsw_dstat(&irb->scsw);
+
+	return (ds & (DEV_STAT_CHN_END | DEV_STAT_DEV_END)) ==
+		(DEV_STAT_CHN_END | DEV_STAT_DEV_END) &&
+		!(ds & DEV_STAT_UNIT_CHECK) && !scsw_cstat(&irb->scsw);
+}
+
+/* debugfs counters of our driver; -1 when not available (in-tree). */
+static long stat_of(const char *uuid, const char *name)
+{
+	char path[256], key[64];
+	long v, found = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/vfio_ccw/%s/stats",
+		 uuid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %ld", key, &v) == 2)
+		if (!strcmp(key, name))
+			found = v;
+	fclose(f);
+	return found;
+}
+
+static int have_stats(const char *uuid)
+{
+	return stat_of(uuid, "pinned_pages") >= 0;
+}
+
+FIXTURE(io) {
+	struct vccw_dev d;
+	long starts0, frees0;
+};
+
+FIXTURE_SETUP(io)
+{
+	const char *uuid = vccw_uuid(0);
+	const char *step = "";
+	int ret;
+
+	ASSERT_NE(NULL, uuid);
+	ret = vccw_open(&self->d, uuid, &step);
+	ASSERT_EQ(0, ret) TH_LOG("%s: %s", step, strerror(-ret));
+	self->starts0 = stat_of(uuid, "starts");
+	self->frees0 = stat_of(uuid, "frees");
+	if (!strcmp(getenv("VFIO_CCW_DRIVER") ?: "", "ours"))
+		ASSERT_TRUE(have_stats(uuid)) TH_LOG("no debugfs counters");
+}
+
+FIXTURE_TEARDOWN(io)
+{
+	const char *uuid = self->d.uuid;
+
+	vccw_close(&self->d);
+	if (have_stats(uuid)) {
+		/* After close nothing is pinned, every START was freed once. */
+		EXPECT_EQ(0, stat_of(uuid, "pinned_pages"));
+		EXPECT_EQ(stat_of(uuid, "starts") - self->starts0,
+			  stat_of(uuid, "frees") - self->frees0);
+		EXPECT_EQ(0, stat_of(uuid, "own"));
+	}
+}
+
+/*
+ * SENSE ID, command-chained to a NOOP, command-chained to a SENSE ID whose
+ * data area is data-chained over two CCWs. QEMU's virtio devices insist on
+ * the full SenseId size (256) in the first CCW of a data chain, so the
+ * second piece receives nothing; the test still proves the driver
+ * translated the data chain and maps the final CPA back past its end.
+ */
+TEST_F(io, command_and_data_chaining)
+{
+	struct vccw_dev *d = &self->d;
+	struct ccw1 *ccw = vccw_ptr(d, 0);
+	uint8_t *a = vccw_ptr(d, 0x1000), *b = vccw_ptr(d, 0x2000);
+	struct irb_view irb;
+
+	memset(a, 0, 256);
+	memset(b, 0, 256);
+	sense_id_ccw(d, &ccw[0], 0x1000, CCW_FLAG_CC | CCW_FLAG_SLI, 256);
+	ccw[1].cmd = CCW_CMD_NOOP;
+	ccw[1].flags = CCW_FLAG_CC | CCW_FLAG_SLI;
+	ccw[1].count = 0;
+	ccw[1].cda = 0;
+	sense_id_ccw(d, &ccw[2], 0x2000, CCW_FLAG_CD, 256);
+	sense_id_ccw(d, &ccw[3], 0x3000, CCW_FLAG_SLI, 16);
+
+	ASSERT_EQ(0, run_cp(d, 0, &irb));
+	EXPECT_TRUE(good_end(&irb)) TH_LOG("dstat %02x cstat %02x",
+		scsw_dstat(&irb.scsw), scsw_cstat(&irb.scsw));
+	EXPECT_EQ(0xff, a[0]);
+	EXPECT_EQ(0x38, a[1]);
+	EXPECT_EQ(0x32, a[2]);
+	EXPECT_EQ(0, memcmp(a, b, 8));
+	/*
+	 * The device ended inside the first CCW of the data chain, so the
+	 * final CPA points just past it, in guest addresses.
+	 */
+	EXPECT_EQ(vccw_addr(d, 3 * sizeof(struct ccw1)), irb.scsw.cpa);
+}
+
+/* SENSE ID through a format-2 IDAL whose data crosses a page boundary. */
+TEST_F(io, idal_transfer)
+{
+	struct vccw_dev *d = &self->d;
+	struct ccw1 *ccw = vccw_ptr(d, 0);
+	uint64_t *idal = vccw_ptr(d, 0x800);
+	uint8_t *p1 = vccw_ptr(d, 0x5000 - 3), *p2 = vccw_ptr(d, 0x5000);
+	struct irb_view irb;
+
+	memset(p1, 0, 3);
+	memset(p2, 0, 8);
+	/* First IDAW anywhere, the next on a 4K boundary. */
+	idal[0] = vccw_addr(d, 0x5000 - 3);
+	idal[1] = vccw_addr(d, 0x5000);
+	ccw->cmd = CCW_CMD_SENSE_ID;
+	ccw->flags = CCW_FLAG_IDA | CCW_FLAG_SLI;
+	ccw->count = 7;
+	ccw->cda = vccw_addr(d, 0x800);
+
+	ASSERT_EQ(0, run_cp(d, 0, &irb));
+	EXPECT_TRUE(good_end(&irb));
+	EXPECT_EQ(0xff, p1[0]);
+	EXPECT_EQ(0x38, p1[1]);
+	EXPECT_EQ(0x32, p1[2]);
+	EXPECT_NE(0, p2[0] | p2[1] | p2[2] | p2[3]);
+}
+
+/* NOOP, TIC to a second chain elsewhere, SENSE ID there. */
+TEST_F(io, tic_chain)
+{
+	struct vccw_dev *d = &self->d;
+	struct ccw1 *c1 = vccw_ptr(d, 0), *c2 = vccw_ptr(d, 0x6000);
+	uint8_t *data = vccw_ptr(d, 0x7000);
+	struct irb_view irb;
+
+	memset(data, 0, 8);
+	c1[0].cmd = CCW_CMD_NOOP;
+	c1[0].flags = CCW_FLAG_CC | CCW_FLAG_SLI;
+	c1[0].count = 0;
+	c1[0].cda = 0;
+	c1[1].cmd = CCW_CMD_TIC;
+	c1[1].flags = 0;
+	c1[1].count = 0;
+	c1[1].cda = vccw_addr(d, 0x6000);
+	sense_id_ccw(d, &c2[0], 0x7000, CCW_FLAG_SLI, 7);
+
+	ASSERT_EQ(0, run_cp(d, 0, &irb));
+	EXPECT_TRUE(good_end(&irb));
+	EXPECT_EQ(0xff, data[0]);
+	EXPECT_EQ(0x38, data[1]);
+	EXPECT_EQ(vccw_addr(d, 0x6000 + sizeof(struct ccw1)), irb.scsw.cpa);
+}
+
+static ssize_t async_cmd(struct vccw_dev *d, uint32_t cmd)
+{
+	struct ccw_cmd_region r = { .command = cmd };
+	ssize_t n = pwrite(d->device, &r, sizeof(r), d->async.offset);
+
+	return n < 0 ? -errno : n;
+}
+
+/* HSCH and CSCH on an idle subchannel: accepted, then an IRB; still usable. */
+TEST_F(io, halt_clear_idle)
+{
+	struct vccw_dev *d = &self->d;
+	struct ccw1 *ccw = vccw_ptr(d, 0);
+	struct irb_view irb;
+	ssize_t n;
+
+	ASSERT_NE(0, d->async.size);
+	n = async_cmd(d, VFIO_CCW_ASYNC_CMD_HSCH);
+	ASSERT_EQ((ssize_t)sizeof(struct ccw_cmd_region), n);
+	ASSERT_EQ(0, wait_irb(d, &irb));
+	EXPECT_NE(0, scsw_fctl(&irb.scsw) & SCSW_FCTL_HALT);
+
+	n = async_cmd(d, VFIO_CCW_ASYNC_CMD_CSCH);
+	ASSERT_EQ((ssize_t)sizeof(struct ccw_cmd_region), n);
+	ASSERT_EQ(0, wait_irb(d, &irb));
+	EXPECT_NE(0, scsw_fctl(&irb.scsw) & SCSW_FCTL_CLEAR);
+
+	/* An unknown command is refused. */
+	EXPECT_EQ(-EINVAL, async_cmd(d, 0x80));
+
+	sense_id_ccw(d, ccw, 0x1000, CCW_FLAG_SLI, 7);
+	ASSERT_EQ(0, run_cp(d, 0, &irb));
+	EXPECT_TRUE(good_end(&irb));
+}
+
+/*
+ * HSCH/CSCH right behind a START (busy, or already done: both legal). The
+ * driver must deliver the interrupts, free the cp exactly once (checked in
+ * teardown) and accept the next START.
+ */
+/*
+ * START, retrying while the device is still busy with what came before
+ * (-EBUSY, -EAGAIN): each retry first waits a little for an interrupt.
+ * The eventfd counts signals, so one wakeup may stand for several IRBs.
+ */
+static ssize_t start_retry(struct vccw_dev *d, uint32_t intparm, int *tries)
+{
+	struct cmd_orb orb;
+	ssize_t n = -EBUSY;
+
+	for (*tries = 0; *tries < 50; (*tries)++) {
+		vccw_orb(d, &orb, 0, intparm);
+		n = vccw_start(d, &orb);
+		if (n != -EBUSY && n != -EAGAIN)
+			break;
+		vccw_wait_io(d, 200);
+	}
+	return n;
+}
+
+static void busy_then(struct __test_metadata *_metadata, struct vccw_dev *d,
+		      uint32_t cmd)
+{
+	struct ccw1 *ccw = vccw_ptr(d, 0);
+	struct irb_view irb;
+	ssize_t n;
+	int i, tries;
+
+	sense_id_ccw(d, ccw, 0x1000, CCW_FLAG_SLI, 7);
+	for (i = 0; i < 20; i++) {
+		n = start_retry(d, i, &tries);
+		ASSERT_EQ((ssize_t)sizeof(struct ccw_io_region), n)
+			TH_LOG("round %d: START returned %zd", i, n);
+		/* Right behind it: busy, or already finished. */
+		n = async_cmd(d, cmd);
+		ASSERT_TRUE(n == sizeof(struct ccw_cmd_region) || n == -EBUSY)
+			TH_LOG("async returned %zd", n);
+	}
+	/* The device accepts and completes a new START afterwards. */
+	n = start_retry(d, 99, &tries);
+	ASSERT_EQ((ssize_t)sizeof(struct ccw_io_region), n);
+	do {
+		ASSERT_EQ(0, wait_irb(d, &irb));
+	} while (!good_end(&irb));
+	while (vccw_wait_io(d, 500) > 0)
+		;
+}
+
+TEST_F(io, halt_busy)
+{
+	busy_then(_metadata, &self->d, VFIO_CCW_ASYNC_CMD_HSCH);
+}
+
+TEST_F(io, clear_busy)
+{
+	busy_then(_metadata, &self->d, VFIO_CCW_ASYNC_CMD_CSCH);
+}
+
+TEST_F(io, schib_read)
+{
+	struct vccw_dev *d = &self->d;
+	uint8_t schib[SCHIB_AREA_SIZE];
+	ssize_t n;
+
+	ASSERT_EQ(sizeof(schib), d->schib.size);
+	n = pread(d->device, schib, sizeof(schib), d->schib.offset);
+	ASSERT_EQ((ssize_t)sizeof(schib), n);
+	/* PMCW word 1: bit 8 enabled, bit 15 device number valid. */
+	EXPECT_NE(0, schib[5] & 0x80) TH_LOG("subchannel not enabled");
+	EXPECT_NE(0, schib[5] & 0x01) TH_LOG("devno not valid");
+	/* devno 0x0100 or 0x0101 */
+	EXPECT_EQ(0x01, schib[6]);
+	/* Read-only: a write is refused. */
+	n = pwrite(d->device, schib, sizeof(schib), d->schib.offset);
+	EXPECT_GT(0, n);
+}
+
+struct writer {
+	struct vccw_dev *d;
+	int ok, eagain, ebusy, other, timeouts;
+};
+
+static void *writer_fn(void *arg)
+{
+	struct writer *w = arg;
+	struct cmd_orb orb;
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		ssize_t n;
+
+		vccw_orb(w->d, &orb, 0, i);
+		n = vccw_start(w->d, &orb);
+		if (n == (ssize_t)sizeof(struct ccw_io_region))
+			w->ok++;
+		else if (n == -EAGAIN)
+			w->eagain++;
+		else if (n == -EBUSY)
+			w->ebusy++;
+		else
+			w->other++;
+	}
+	return NULL;
+}
+
+/* Two threads START on one device: only count, -EAGAIN or -EBUSY. */
+TEST_F(io, two_writers_eagain_ebusy)
+{
+	struct vccw_dev *d = &self->d;
+	struct ccw1 *ccw = vccw_ptr(d, 0);
+	struct writer w[2] = { { .d = d }, { .d = d } };
+	pthread_t t[2];
+	struct irb_view irb;
+	int i;
+
+	sense_id_ccw(d, ccw, 0x1000, CCW_FLAG_SLI, 7);
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, writer_fn, &w[i]));
+	for (i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	/* Drain what is left. */
+	while (vccw_wait_io(d, 2000) > 0)
+		;
+	EXPECT_EQ(0, w[0].other + w[1].other);
+	EXPECT_LT(0, w[0].ok + w[1].ok);
+	EXPECT_LT(0, w[0].ebusy + w[1].ebusy + w[0].eagain + w[1].eagain);
+	TH_LOG("accepted %d, -EAGAIN %d, -EBUSY %d", w[0].ok + w[1].ok,
+	       w[0].eagain + w[1].eagain, w[0].ebusy + w[1].ebusy);
+	ASSERT_EQ(0, run_cp(d, 0, &irb));
+	EXPECT_TRUE(good_end(&irb));
+}
+
+/* Close the device right after a START, then reopen and use it. */
+TEST_F(io, close_with_io_in_flight)
+{
+	struct vccw_dev *d = &self->d;
+	struct ccw1 *ccw;
+	struct cmd_orb orb;
+	struct irb_view irb;
+	const char *step = "";
+	int i, ret;
+
+	for (i = 0; i < 10; i++) {
+		ccw = vccw_ptr(d, 0);
+		sense_id_ccw(d, ccw, 0x1000, CCW_FLAG_SLI, 7);
+		vccw_orb(d, &orb, 0, i);
+		ASSERT_EQ((ssize_t)sizeof(struct ccw_io_region),
+			  vccw_start(d, &orb));
+		vccw_close(d);
+		ret = vccw_open(d, vccw_uuid(0), &step);
+		ASSERT_EQ(0, ret) TH_LOG("reopen %d: %s: %s", i, step,
+					 strerror(-ret));
+	}
+	ccw = vccw_ptr(d, 0);
+	sense_id_ccw(d, ccw, 0x1000, CCW_FLAG_SLI, 7);
+	ASSERT_EQ(0, run_cp(d, 0, &irb));
+	EXPECT_TRUE(good_end(&irb));
+}
+
+/* Unmap the DMA range right after a START: the driver must unpin. */
+TEST_F(io, dma_unmap_during_io)
+{
+	struct vccw_dev *d = &self->d;
+	struct ccw1 *ccw = vccw_ptr(d, 0);
+	struct vfio_iommu_type1_dma_unmap um = { .argsz = sizeof(um) };
+	struct vfio_iommu_type1_dma_map map = { .argsz = sizeof(map) };
+	struct cmd_orb orb;
+	struct irb_view irb;
+	int i;
+
+	for (i = 0; i < 10; i++) {
+		sense_id_ccw(d, ccw, 0x1000, CCW_FLAG_SLI, 7);
+		vccw_orb(d, &orb, 0, i);
+		ASSERT_EQ((ssize_t)sizeof(struct ccw_io_region),
+			  vccw_start(d, &orb));
+		um.iova = d->iova;
+		um.size = d->dma_size;
+		ASSERT_EQ(0, ioctl(d->container, VFIO_IOMMU_UNMAP_DMA, &um));
+		EXPECT_EQ(d->dma_size, um.size);
+		if (have_stats(d->uuid))
+			EXPECT_EQ(0, stat_of(d->uuid, "pinned_pages"));
+		map.vaddr = (uintptr_t)d->dma;
+		map.iova = d->iova;
+		map.size = d->dma_size;
+		map.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE;
+		ASSERT_EQ(0, ioctl(d->container, VFIO_IOMMU_MAP_DMA, &map));
+		while (vccw_wait_io(d, 500) > 0)
+			;
+	}
+	sense_id_ccw(d, ccw, 0x1000, CCW_FLAG_SLI, 7);
+	ASSERT_EQ(0, run_cp(d, 0, &irb));
+	EXPECT_TRUE(good_end(&irb));
+}
+
+TEST_HARNESS_MAIN

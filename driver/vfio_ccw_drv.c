@@ -16,6 +16,7 @@
 #include "cio.h"
 #include "ioasm.h"
 #include "vfio_ccw_private.h"
+#include "vccw_trace.h"
 
 struct workqueue_struct *vfio_ccw_work_q;
 debug_info_t *vfio_ccw_debug_msg_id;
@@ -68,8 +69,11 @@ static void vfio_ccw_sch_irq(struct subchannel *sch)
 					   VCCW_STAT_IRB_UNSOLICITED);
 	vccw_stat_inc(private, final ? VCCW_STAT_IRB_FINAL :
 				       VCCW_STAT_IRB_INTERMEDIATE);
-	if (claim)
+	if (claim) {
 		vccw_stat_inc(private, VCCW_STAT_CLAIMS_IRQ);
+		trace_vfio_ccw_own(sch->schid, "I", VCCW_OWN_SUBMITTED,
+				   VCCW_OWN_CLAIMED);
+	}
 
 	if (private->ring_len == VCCW_RING_SIZE) {
 		if (!claim) {
@@ -96,6 +100,8 @@ static void vfio_ccw_sch_irq(struct subchannel *sch)
 	 */
 	e->for_cp = claim || (solicited &&
 			      vccw_own_read(&private->own) == VCCW_OWN_SUBMITTED);
+	trace_vfio_ccw_irb(sch->schid, ((u32 *)&irb->scsw)[0],
+			   ((u32 *)&irb->scsw)[2], claim, e->for_cp);
 out:
 	if (final && private->completion)
 		complete(private->completion);
@@ -130,6 +136,8 @@ void vfio_ccw_io_work(struct work_struct *work)
 		if (e.claim) {
 			vccw_cp_free(&private->cp);
 			vccw_stat_inc(private, VCCW_STAT_FREES);
+			trace_vfio_ccw_own(sch->schid, "Q", VCCW_OWN_CLAIMED,
+					   VCCW_OWN_IDLE);
 			/* Pairs with vccw_own_begin() of the next W. */
 			vccw_own_release(&private->own);
 		}
@@ -222,12 +230,16 @@ void vfio_ccw_retire(struct vfio_ccw_private *private, bool reenable)
 		case VCCW_OWN_IDLE:
 			if (!vccw_own_fence(own))
 				continue;
+			trace_vfio_ccw_own(private->sch->schid, "R",
+					   VCCW_OWN_IDLE, VCCW_OWN_CLAIMED);
 			break;
 		case VCCW_OWN_SUBMITTED:
 			vccw_quiesce(private);
 			if (!vccw_own_claim(own))
 				continue;	/* Q got the final IRB first */
 			vccw_stat_inc(private, VCCW_STAT_CLAIMS_RETIRE);
+			trace_vfio_ccw_own(private->sch->schid, "R",
+					   VCCW_OWN_SUBMITTED, VCCW_OWN_CLAIMED);
 			free_cp = true;
 			break;
 		}
@@ -243,6 +255,8 @@ void vfio_ccw_retire(struct vfio_ccw_private *private, bool reenable)
 	if (reenable && !test_bit(VCCW_FLAG_NOT_OPER, &private->flags) &&
 	    vfio_ccw_enable(private))
 		set_bit(VCCW_FLAG_NOT_OPER, &private->flags);
+	trace_vfio_ccw_own(private->sch->schid, "R", VCCW_OWN_CLAIMED,
+			   VCCW_OWN_IDLE);
 	vccw_own_release(own);
 }
 

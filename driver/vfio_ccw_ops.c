@@ -11,6 +11,7 @@
 #include "cio.h"
 #include "ioasm.h"
 #include "vfio_ccw_private.h"
+#include "vccw_trace.h"
 
 static const struct vfio_device_ops vfio_ccw_dev_ops;
 
@@ -51,6 +52,8 @@ static int vccw_start(struct vfio_ccw_private *private, const union orb *uorb,
 	if (ret)
 		return ret;
 	*owned = true;
+	trace_vfio_ccw_own(sch->schid, "W", VCCW_OWN_IDLE,
+			   VCCW_OWN_TRANSLATING);
 
 	ret = vccw_cp_init(&private->cp, uorb);
 	if (!ret)
@@ -66,6 +69,8 @@ static int vccw_start(struct vfio_ccw_private *private, const union orb *uorb,
 		sch->schib.scsw.cmd.actl |= SCSW_ACTL_START_PEND;
 		/* Published before the lock drops: I sees it (rule 1). */
 		vccw_own_submit(&private->own);
+		trace_vfio_ccw_own(sch->schid, "W", VCCW_OWN_TRANSLATING,
+				   VCCW_OWN_SUBMITTED);
 		ret = 0;
 		break;
 	case 1:		/* status pending */
@@ -81,6 +86,7 @@ static int vccw_start(struct vfio_ccw_private *private, const union orb *uorb,
 		return 0;
 abort:
 	vccw_cp_free(&private->cp);
+	trace_vfio_ccw_own(sch->schid, "W", VCCW_OWN_TRANSLATING, VCCW_OWN_IDLE);
 	vccw_own_abort(&private->own);
 	return ret;
 }
@@ -106,6 +112,7 @@ static ssize_t vccw_io_write(struct vfio_ccw_private *private,
 	else
 		ret = -EINVAL;
 
+	trace_vfio_ccw_request(private->sch->schid, "start", ret);
 	switch (ret) {
 	case 0:
 		vccw_stat_inc(private, VCCW_STAT_STARTS);
@@ -195,6 +202,9 @@ static ssize_t vccw_async_write(struct vfio_ccw_private *private,
 		break;
 	}
 
+	trace_vfio_ccw_request(sch->schid,
+			       req.command == VFIO_CCW_ASYNC_CMD_HSCH ?
+			       "halt" : "clear", ret);
 	mutex_lock(&private->io_mutex);
 	private->cmd_region->command = req.command;
 	private->cmd_region->ret_code = ret;

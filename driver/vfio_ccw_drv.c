@@ -217,6 +217,7 @@ void vfio_ccw_retire(struct vfio_ccw_private *private, bool reenable)
 	atomic_t *own = &private->own;
 	bool free_cp = false;
 
+	mutex_lock(&private->retire_mutex);
 	for (;;) {
 		switch (vccw_own_read(own)) {
 		case VCCW_OWN_TRANSLATING:
@@ -258,6 +259,7 @@ void vfio_ccw_retire(struct vfio_ccw_private *private, bool reenable)
 	trace_vfio_ccw_own(private->sch->schid, "R", VCCW_OWN_CLAIMED,
 			   VCCW_OWN_IDLE);
 	vccw_own_release(own);
+	mutex_unlock(&private->retire_mutex);
 }
 
 void vfio_ccw_notoper_work(struct work_struct *work)

@@ -570,6 +570,7 @@ static int vfio_ccw_mdev_init_dev(struct vfio_device *vdev)
 	atomic_set(&private->own, VCCW_OWN_IDLE);
 	mutex_init(&private->io_mutex);
 	mutex_init(&private->trigger_mutex);
+	mutex_init(&private->retire_mutex);
 	spin_lock_init(&private->crw_lock);
 	INIT_LIST_HEAD(&private->crw);
 	INIT_WORK(&private->io_work, vfio_ccw_io_work);
@@ -600,6 +601,7 @@ static void vfio_ccw_mdev_release_dev(struct vfio_device *vdev)
 	vccw_cp_teardown(&private->cp);
 	kfree(private->cmd_region);
 	kfree(private->io_region);
+	mutex_destroy(&private->retire_mutex);
 	mutex_destroy(&private->trigger_mutex);
 	mutex_destroy(&private->io_mutex);
 }

@@ -22,6 +22,9 @@
  *                  NOT protect the cp: that is the ownership word.
  *   trigger_mutex  the three eventfd context pointers.
  *   crw_lock       the queue of pending CRWs.
+ *   retire_mutex   serializes the R paths among themselves (two resets, a
+ *                  reset and an unmap), so that only one quiesces at a
+ *                  time; W, I and Q never take it.
  *   own            (atomic, no lock) who owns the cp: vfio_ccw_own.h.
  */
 #ifndef _VFIO_CCW_PRIVATE_H_
@@ -140,6 +143,8 @@ struct vfio_ccw_private {
 	spinlock_t crw_lock;
 	struct list_head crw;
 	struct work_struct crw_work;
+
+	struct mutex retire_mutex;	/* one R at a time */
 
 	/* not-operational: retire in process context */
 	struct work_struct notoper_work;

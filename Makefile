@@ -55,6 +55,16 @@ lint: kernel
 		echo "checkpatch: clean"
 	$(MAKE) -C $(KDIR) $(KMAKE_ARGS) M=$(CURDIR)/driver W=1 C=2 modules
 
+# LKMM proofs of the cp ownership protocol: herd7 over lkmm/*.litmus with
+# the kernel tree's tools/memory-model, then check-orderings (README.md).
+lkmm: deps
+	@scripts/build-kernel.sh --extract-only >/dev/null
+	@scripts/run-lkmm.sh
+
+# driver/vfio_ccw_own.h: ORDERING lines = code = lkmm/ annotations.
+check-orderings:
+	@scripts/check-orderings.py
+
 check: all
 	@scripts/check.sh
 
@@ -69,4 +79,4 @@ clean:
 	-$(MAKE) -C selftests clean OUT=$(BUILD)/selftests-bin
 	-[ -d "$(KDIR)" ] && $(MAKE) -C $(KDIR) $(KMAKE_ARGS) M=$(CURDIR)/driver clean
 
-.PHONY: all deps kernel module selftests initramfs lint check check-host shell clean
+.PHONY: all deps kernel module selftests initramfs lint check check-host shell clean lkmm check-orderings

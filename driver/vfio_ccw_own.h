@@ -135,7 +135,7 @@ static inline bool vccw_own_fence(atomic_t *own)
 
 /*
  * Q or R, holding the claim: the area is empty again. Release: our frees
- * happen before the next vccw_own_begin(). Waiters in vccw_own_wait()
+ * happen before the next vccw_own_begin(). Waiters in vccw_own_wait_leave()
  * are woken.
  */
 static inline void vccw_own_release(atomic_t *own)

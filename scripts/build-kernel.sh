@@ -4,6 +4,7 @@
 # Build the guest kernel (bzImage + modules) in the cache, keyed by the
 # linux-source package version and the config fragment. Does nothing when
 # a complete build for that key exists. Prints the build directory last.
+# --extract-only: only make sure the source tree is there (for make lkmm).
 
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -24,6 +25,11 @@ if [ ! -f "$src/.extracted" ]; then
 	mkdir -p "$(dirname "$src")"
 	tar -xf "$KSRC_TARBALL" -C "$(dirname "$src")"
 	touch "$src/.extracted"
+fi
+
+if [ "${1:-}" = --extract-only ]; then
+	echo "$src"
+	exit 0
 fi
 
 if [ -f "$out/.complete" ]; then

@@ -556,7 +556,11 @@ static int __init vfio_ccw_init(void)
 	ret = vfio_ccw_debug_init();
 	if (ret)
 		return ret;
-	vfio_ccw_work_q = alloc_workqueue("vfio-ccw", WQ_UNBOUND, 1);
+	/*
+	 * Not max_active 1: the not-oper work retires the device, which
+	 * flushes the io work on this same queue.
+	 */
+	vfio_ccw_work_q = alloc_workqueue("vfio-ccw", WQ_UNBOUND, 0);
 	if (!vfio_ccw_work_q) {
 		ret = -ENOMEM;
 		goto err_debug;

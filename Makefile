@@ -24,6 +24,11 @@ endif
 export DRIVER
 
 INITRD := $(BUILD)/initramfs-$(KCONFIG).cpio.gz
+# The test build has the debug hooks of driver/vfio_ccw_hooks.h compiled
+# in (forced-interleaving selftests); VCCW_DEBUG_HOOKS=n builds without.
+VCCW_DEBUG_HOOKS ?= y
+MODULE_ARGS = $(KMAKE_ARGS) M=$(CURDIR)/driver W=1 \
+	CONFIG_VFIO_CCW_DEBUG_HOOKS=$(VCCW_DEBUG_HOOKS)
 
 all: initramfs
 
@@ -37,7 +42,7 @@ module: kernel
 ifeq ($(HAVE_DRIVER),)
 	@echo "module: driver/ has no sources yet, nothing to build"
 else
-	$(MAKE) -C $(KDIR) $(KMAKE_ARGS) M=$(CURDIR)/driver W=1 modules
+	$(MAKE) -C $(KDIR) $(MODULE_ARGS) modules
 endif
 
 selftests: kernel
@@ -53,7 +58,7 @@ lint: kernel
 	@$(KSRC)/scripts/checkpatch.pl --strict --no-tree --quiet -f \
 		$(filter-out %.mod.c,$(wildcard driver/*.c driver/*.h)) && \
 		echo "checkpatch: clean"
-	$(MAKE) -C $(KDIR) $(KMAKE_ARGS) M=$(CURDIR)/driver W=1 C=2 modules
+	$(MAKE) -C $(KDIR) $(MODULE_ARGS) C=2 modules
 
 # LKMM proofs of the cp ownership protocol: herd7 over lkmm/*.litmus with
 # the kernel tree's tools/memory-model, then check-orderings (README.md).

@@ -8,6 +8,7 @@
  */
 
 #include <linux/debugfs.h>
+#include <linux/error-injection.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <asm/isc.h>
@@ -32,6 +33,17 @@ static struct vfio_ccw_private *vccw_private_locked(struct subchannel *sch)
 }
 
 /*
+ * Fault injection: returns 0, or a deferred condition code, negated, to
+ * force into the IRB (fail_function with retval -1..-3). Never called
+ * with anything injected outside of tests.
+ */
+static noinline int vccw_inject_deferred_cc(struct subchannel *sch)
+{
+	return 0;
+}
+ALLOW_ERROR_INJECTION(vccw_inject_deferred_cc, ERRNO);
+
+/*
  * I: the css irq callback, called by cio with sch->lock held and the IRB
  * in this CPU's cio_irb. Decides here, and only here, whether the IRB ends
  * the submitted cp (rule 1), and hands the IRB with that decision to Q.
@@ -43,6 +55,7 @@ static void vfio_ccw_sch_irq(struct subchannel *sch)
 	struct vccw_irb_entry *e;
 	bool solicited, final, claim;
 	unsigned int slot;
+	int ret;
 
 	inc_irq_stat(IRQIO_CIO);
 	if (!private) {
@@ -52,6 +65,10 @@ static void vfio_ccw_sch_irq(struct subchannel *sch)
 		cio_disable_subchannel(sch);
 		return;
 	}
+
+	ret = -vccw_inject_deferred_cc(sch);
+	if (ret > 0 && ret <= 3)
+		irb->scsw.cmd.cc = ret;
 
 	solicited = scsw_is_solicited(&irb->scsw);
 	/* Final: nothing active any more, or a deferred condition code. */
@@ -118,14 +135,19 @@ void vfio_ccw_io_work(struct work_struct *work)
 		container_of(work, struct vfio_ccw_private, io_work);
 	struct subchannel *sch = private->sch;
 	struct vccw_irb_entry e;
+	bool empty;
 
 	for (;;) {
+		/* Only Q takes entries: one seen here stays until taken. */
+		spin_lock_irq(&sch->lock);
+		empty = !private->ring_len;
+		spin_unlock_irq(&sch->lock);
+		if (empty)
+			break;
+		vccw_hook(&private->hooks, VCCW_HOOK_WORK);
+
 		/* The lock hands the entry (and a claim) over from I. */
 		spin_lock_irq(&sch->lock);
-		if (!private->ring_len) {
-			spin_unlock_irq(&sch->lock);
-			break;
-		}
 		e = private->ring[private->ring_head];
 		private->ring_head = (private->ring_head + 1) % VCCW_RING_SIZE;
 		private->ring_len--;
@@ -519,10 +541,12 @@ void vfio_ccw_debugfs_add(struct vfio_ccw_private *private)
 					      vfio_ccw_debugfs_root);
 	debugfs_create_file("stats", 0444, private->debugfs, private,
 			    &vccw_stats_fops);
+	vccw_hooks_debugfs(&private->hooks, private->debugfs);
 }
 
 void vfio_ccw_debugfs_remove(struct vfio_ccw_private *private)
 {
+	vccw_hooks_release(&private->hooks);
 	debugfs_remove_recursive(private->debugfs);
 	private->debugfs = NULL;
 }

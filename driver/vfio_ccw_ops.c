@@ -4,6 +4,7 @@
  * START path (W) and HALT/CLEAR (A).
  */
 
+#include <linux/error-injection.h>
 #include <linux/nospec.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -31,6 +32,17 @@ static const struct {
 			      sizeof(struct ccw_crw_region),
 			      VFIO_REGION_INFO_FLAG_READ },
 };
+
+/*
+ * ssch as a function fail_function can hit: returns the condition code
+ * negated (0, -1, -2, -3), so that an injected retval of -1..-3 simulates
+ * cc 1..3 without starting anything.
+ */
+static noinline int vccw_ssch(struct subchannel *sch, union orb *orb)
+{
+	return -ssch(sch->schid, orb);
+}
+ALLOW_ERROR_INJECTION(vccw_ssch, ERRNO);
 
 /*
  * W: START SUBCHANNEL for the ORB userspace wrote. Owns the cp from
@@ -61,9 +73,10 @@ static int vccw_start(struct vfio_ccw_private *private, const union orb *uorb,
 	if (ret)
 		goto abort;
 
+	vccw_hook(&private->hooks, VCCW_HOOK_TRANSLATED);
 	orb = vccw_cp_get_orb(&private->cp, sch);
 	spin_lock_irq(&sch->lock);
-	ccode = ssch(sch->schid, orb);
+	ccode = -vccw_ssch(sch, orb);
 	switch (ccode) {
 	case 0:
 		sch->schib.scsw.cmd.actl |= SCSW_ACTL_START_PEND;
@@ -568,6 +581,7 @@ static int vfio_ccw_mdev_init_dev(struct vfio_device *vdev)
 	int ret;
 
 	atomic_set(&private->own, VCCW_OWN_IDLE);
+	vccw_hooks_init(&private->hooks);
 	mutex_init(&private->io_mutex);
 	mutex_init(&private->trigger_mutex);
 	mutex_init(&private->retire_mutex);

@@ -43,6 +43,7 @@
 
 #include "css.h"
 #include "vfio_ccw_cp.h"
+#include "vfio_ccw_hooks.h"
 #include "vfio_ccw_own.h"
 
 /* Region offsets: index in the top bits, as userspace gets from info. */
@@ -156,6 +157,7 @@ struct vfio_ccw_private {
 
 	atomic_long_t stats[VCCW_NR_STATS];
 	struct dentry *debugfs;
+	struct vccw_hooks hooks;	/* debug builds only */
 };
 
 static inline struct subchannel *vccw_sch(struct vfio_ccw_private *p)

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0
+/* vfio-ccw debug hooks: see vfio_ccw_hooks.h. */
+
+#include <linux/debugfs.h>
+#include <linux/jiffies.h>
+#include <linux/seq_file.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "vfio_ccw_hooks.h"
+
+static const char * const vccw_hook_names[] = {
+	[VCCW_HOOK_NONE] = "none",
+	[VCCW_HOOK_WORK] = "work",
+	[VCCW_HOOK_TRANSLATED] = "translated",
+};
+
+void vccw_hooks_init(struct vccw_hooks *h)
+{
+	spin_lock_init(&h->lock);
+	init_waitqueue_head(&h->wq);
+	h->armed = VCCW_HOOK_NONE;
+}
+
+/* May the party held at @pt go? Takes a step if one was granted. */
+static bool vccw_hook_go(struct vccw_hooks *h, int pt)
+{
+	bool go;
+
+	spin_lock(&h->lock);
+	go = h->armed != pt || h->steps;
+	if (go && h->armed == pt)
+		h->steps--;
+	spin_unlock(&h->lock);
+	return go;
+}
+
+void vccw_hook(struct vccw_hooks *h, enum vccw_hook_point pt)
+{
+	spin_lock(&h->lock);
+	if (h->armed != pt) {
+		spin_unlock(&h->lock);
+		return;
+	}
+	h->waiting++;
+	spin_unlock(&h->lock);
+	wake_up_all(&h->wq);
+
+	if (!wait_event_timeout(h->wq, vccw_hook_go(h, pt),
+				VCCW_HOOK_MAX_HOLD * HZ))
+		pr_warn_ratelimited("vfio_ccw: hook %s timed out, released\n",
+				    vccw_hook_names[pt]);
+
+	spin_lock(&h->lock);
+	h->waiting--;
+	h->passes++;
+	spin_unlock(&h->lock);
+	wake_up_all(&h->wq);
+}
+
+void vccw_hooks_release(struct vccw_hooks *h)
+{
+	spin_lock(&h->lock);
+	h->armed = VCCW_HOOK_NONE;
+	h->steps = 0;
+	spin_unlock(&h->lock);
+	wake_up_all(&h->wq);
+}
+
+static int vccw_hook_show(struct seq_file *m, void *unused)
+{
+	struct vccw_hooks *h = m->private;
+
+	spin_lock(&h->lock);
+	seq_printf(m, "armed=%s waiting=%u passes=%lu\n",
+		   vccw_hook_names[h->armed], h->waiting, h->passes);
+	spin_unlock(&h->lock);
+	return 0;
+}
+
+static int vccw_hook_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, vccw_hook_show, inode->i_private);
+}
+
+static ssize_t vccw_hook_write(struct file *file, const char __user *ubuf,
+			       size_t count, loff_t *ppos)
+{
+	struct vccw_hooks *h = ((struct seq_file *)file->private_data)->private;
+	char buf[32];
+	int pt = -1;
+
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	strim(buf);
+
+	if (!strcmp(buf, "release")) {
+		vccw_hooks_release(h);
+		return count;
+	}
+	if (!strcmp(buf, "arm work"))
+		pt = VCCW_HOOK_WORK;
+	else if (!strcmp(buf, "arm translated"))
+		pt = VCCW_HOOK_TRANSLATED;
+
+	spin_lock(&h->lock);
+	if (pt >= 0) {
+		h->armed = pt;
+		h->steps = 0;
+	} else if (!strcmp(buf, "step") && h->armed != VCCW_HOOK_NONE) {
+		h->steps++;
+	} else {
+		spin_unlock(&h->lock);
+		return -EINVAL;
+	}
+	spin_unlock(&h->lock);
+	wake_up_all(&h->wq);
+	return count;
+}
+
+static const struct file_operations vccw_hook_fops = {
+	.owner = THIS_MODULE,
+	.open = vccw_hook_open,
+	.read = seq_read,
+	.write = vccw_hook_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+void vccw_hooks_debugfs(struct vccw_hooks *h, struct dentry *dir)
+{
+	debugfs_create_file("hook", 0600, dir, h, &vccw_hook_fops);
+}

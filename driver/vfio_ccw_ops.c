@@ -76,7 +76,15 @@ static int vccw_start(struct vfio_ccw_private *private, const union orb *uorb,
 	vccw_hook(&private->hooks, VCCW_HOOK_TRANSLATED);
 	orb = vccw_cp_get_orb(&private->cp, sch);
 	spin_lock_irq(&sch->lock);
-	ccode = -vccw_ssch(sch, orb);
+	/*
+	 * A retire quiescing a cp that Q then retired itself leaves the
+	 * subchannel disabled until that retire re-enables it: busy for a
+	 * moment, not "not operational" (ssch would give cc 3).
+	 */
+	if (!sch->schib.pmcw.ena)
+		ccode = 2;
+	else
+		ccode = -vccw_ssch(sch, orb);
 	switch (ccode) {
 	case 0:
 		sch->schib.scsw.cmd.actl |= SCSW_ACTL_START_PEND;
@@ -190,6 +198,15 @@ static ssize_t vccw_async_write(struct vfio_ccw_private *private,
 		return -ENODEV;
 
 	spin_lock_irq(&sch->lock);
+	if (!sch->schib.pmcw.ena) {
+		/*
+		 * A retire (reset, DMA unmap) has the subchannel disabled for
+		 * a moment: busy, not "not operational" (that is NOT_OPER).
+		 */
+		spin_unlock_irq(&sch->lock);
+		ret = -EBUSY;
+		goto out;
+	}
 	if (req.command == VFIO_CCW_ASYNC_CMD_HSCH) {
 		ccode = hsch(sch->schid);
 		if (!ccode)
@@ -215,6 +232,7 @@ static ssize_t vccw_async_write(struct vfio_ccw_private *private,
 		break;
 	}
 
+out:
 	trace_vfio_ccw_request(sch->schid,
 			       req.command == VFIO_CCW_ASYNC_CMD_HSCH ?
 			       "halt" : "clear", ret);

@@ -19,6 +19,12 @@ fi
 src=$(kernel_src_dir)
 out=$(kernel_build_dir)
 
+# One build of the cache at a time (make -j, two checkouts, CI and a
+# session sharing the cache): wait for the other one to finish.
+mkdir -p "$CACHE"
+exec 9>"$CACHE/.build.lock"
+flock 9
+
 if [ ! -f "$src/.extracted" ]; then
 	echo "build-kernel: extracting $KSRC_TARBALL into $src"
 	rm -rf "$src"

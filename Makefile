@@ -73,6 +73,11 @@ check-orderings:
 check: all
 	@scripts/check.sh
 
+# The same suites on a KASAN kernel (its own cache entry, ~5 min to build).
+check-kasan:
+	$(MAKE) KCONFIG=kasan all
+	@KCONFIG=kasan scripts/check.sh --guest-only
+
 check-host:
 	@scripts/check.sh --host-only
 
@@ -84,4 +89,4 @@ clean:
 	-$(MAKE) -C selftests clean OUT=$(BUILD)/selftests-bin
 	-[ -d "$(KDIR)" ] && $(MAKE) -C $(KDIR) $(KMAKE_ARGS) M=$(CURDIR)/driver clean
 
-.PHONY: all deps kernel module selftests initramfs lint check check-host shell clean lkmm check-orderings
+.PHONY: all deps kernel module selftests initramfs lint check check-kasan check-host shell clean lkmm check-orderings

@@ -57,8 +57,9 @@ kmake allnoconfig
 	$(kernel_config_files) >/dev/null
 kmake olddefconfig
 
-# Every line of the fragment must have survived olddefconfig: a symbol
-# that silently fell out (missing dependency) would make the tests lie.
+# Every setting of the fragments (the last one wins, as in merge_config)
+# must have survived olddefconfig: a symbol that silently fell out
+# (missing dependency) would make the tests lie.
 bad=0
 # shellcheck disable=SC2046
 while IFS= read -r line; do
@@ -72,7 +73,9 @@ while IFS= read -r line; do
 			echo "build-kernel: '$line' did not stick" >&2; bad=1
 		fi ;;
 	esac
-done < <(cat $(kernel_config_files))
+done < <(cat $(kernel_config_files) |
+	awk -F= '/^CONFIG_/ { if (!($1 in v)) o[n++] = $1; v[$1] = $0 }
+		END { for (i = 0; i < n; i++) print v[o[i]] }')
 [ "$bad" -eq 0 ] || exit 1
 
 start=$(date +%s)

@@ -56,20 +56,7 @@ static int good_end(const struct irb_view *irb)
 /* debugfs counters of our driver; -1 when not available (in-tree). */
 static long stat_of(const char *uuid, const char *name)
 {
-	char path[256], key[64];
-	long v, found = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/kernel/debug/vfio_ccw/%s/stats",
-		 uuid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %ld", key, &v) == 2)
-		if (!strcmp(key, name))
-			found = v;
-	fclose(f);
-	return found;
+	return vccw_stat(uuid, name);
 }
 
 static int have_stats(const char *uuid)
@@ -436,18 +423,6 @@ TEST_F(io, dma_unmap_during_io)
 	EXPECT_TRUE(good_end(&irb));
 }
 
-static int write_str(const char *path, const char *v)
-{
-	int fd = open(path, O_WRONLY | O_TRUNC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, v, strlen(v));
-	close(fd);
-	return n == (ssize_t)strlen(v) ? 0 : -EIO;
-}
-
 /*
  * The tracepoints show one START going through the ownership word:
  * W takes it and submits, I claims it for the final IRB, Q releases it.
@@ -477,15 +452,15 @@ TEST_F(io, trace_transitions)
 		nwant = 1;
 	}
 	snprintf(path, sizeof(path), "%s/events/vfio_ccw/enable", t);
-	ASSERT_EQ(0, write_str(path, "1")) TH_LOG("no vfio_ccw trace events");
+	ASSERT_EQ(0, vccw_put(path, "1")) TH_LOG("no vfio_ccw trace events");
 	snprintf(path, sizeof(path), "%s/trace", t);
-	ASSERT_EQ(0, write_str(path, ""));
+	ASSERT_EQ(0, vccw_put(path, ""));
 	sense_id_ccw(d, ccw, 0x1000, CCW_FLAG_SLI, 7);
 	ASSERT_EQ(0, run_cp(d, 0, &irb));
 	EXPECT_TRUE(good_end(&irb));
 	usleep(100000);	/* Q runs after the eventfd; let it finish */
 	snprintf(path, sizeof(path), "%s/events/vfio_ccw/enable", t);
-	write_str(path, "0");
+	vccw_put(path, "0");
 
 	snprintf(path, sizeof(path), "%s/trace", t);
 	fd = open(path, O_RDONLY);

@@ -21,31 +21,7 @@ static char dbg[256];
 
 static long stat_of(const char *name)
 {
-	char path[320], key[64];
-	long v, found = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/stats", dbg);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %ld", key, &v) == 2)
-		if (!strcmp(key, name))
-			found = v;
-	fclose(f);
-	return found;
-}
-
-static int put(const char *path, const char *v)
-{
-	int fd = open(path, O_WRONLY | O_TRUNC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, v, strlen(v));
-	close(fd);
-	return n == (ssize_t)strlen(v) ? 0 : -errno;
+	return vccw_stat(vccw_uuid(0), name);
 }
 
 static int hook(const char *cmd)
@@ -53,7 +29,7 @@ static int hook(const char *cmd)
 	char path[320];
 
 	snprintf(path, sizeof(path), "%s/hook", dbg);
-	return put(path, cmd);
+	return vccw_put(path, cmd);
 }
 
 /* waiting= and passes= of the hook file */
@@ -390,35 +366,35 @@ static int inject(const char *fn, long retval)
 	int ret;
 
 	snprintf(path, sizeof(path), "%s/inject", ff);
-	ret = put(path, fn);
+	ret = vccw_put(path, fn);
 	if (ret)
 		return ret;
 	snprintf(path, sizeof(path), "%s/%s/retval", ff, fn);
 	snprintf(v, sizeof(v), "%#lx", (unsigned long)retval);
-	ret = put(path, v);
+	ret = vccw_put(path, v);
 	if (!ret) {
 		snprintf(path, sizeof(path), "%s/probability", ff);
-		ret = put(path, "100");
+		ret = vccw_put(path, "100");
 	}
 	if (!ret) {
 		snprintf(path, sizeof(path), "%s/interval", ff);
-		ret = put(path, "1");
+		ret = vccw_put(path, "1");
 	}
 	if (!ret) {
 		snprintf(path, sizeof(path), "%s/times", ff);
-		ret = put(path, "1");
+		ret = vccw_put(path, "1");
 	}
 	if (!ret) {
 		/* no stack dump per injection: the log checker fails on those */
 		snprintf(path, sizeof(path), "%s/verbose", ff);
-		ret = put(path, "0");
+		ret = vccw_put(path, "0");
 	}
 	return ret;
 }
 
 static void uninject(void)
 {
-	put("/sys/kernel/debug/fail_function/inject", "\n");
+	vccw_put("/sys/kernel/debug/fail_function/inject", "\n");
 }
 
 /*

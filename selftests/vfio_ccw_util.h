@@ -420,4 +420,36 @@ static inline int vccw_read_irb(struct vccw_dev *d, struct irb_view *irb)
 	return 0;
 }
 
+/* A counter of <debugfs>/vfio_ccw/<uuid>/stats (our driver); -1 if none. */
+static inline long vccw_stat(const char *uuid, const char *name)
+{
+	char path[256], key[64];
+	long v, found = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/vfio_ccw/%s/stats",
+		 uuid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %ld", key, &v) == 2)
+		if (!strcmp(key, name))
+			found = v;
+	fclose(f);
+	return found;
+}
+
+/* Write a string to a sysfs/debugfs file; 0 or -errno. */
+static inline int vccw_put(const char *path, const char *v)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, v, strlen(v));
+	close(fd);
+	return n == (ssize_t)strlen(v) ? 0 : (n < 0 ? -errno : -EIO);
+}
+
 #endif /* VFIO_CCW_UTIL_H */

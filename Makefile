@@ -12,8 +12,8 @@ CROSS_COMPILE ?= s390x-linux-gnu-
 KMAKE_ARGS = ARCH=s390 CROSS_COMPILE=$(CROSS_COMPILE)
 
 # Evaluated when a recipe runs, i.e. after "deps" installed dpkg's answer.
-KDIR = $(shell scripts/kdir.sh build)
-KSRC = $(shell scripts/kdir.sh src)
+KDIR = $(shell KCONFIG=$(KCONFIG) scripts/kdir.sh build)
+KSRC = $(shell KCONFIG=$(KCONFIG) scripts/kdir.sh src)
 
 HAVE_DRIVER := $(wildcard driver/*.c)
 ifeq ($(HAVE_DRIVER),)
@@ -73,7 +73,7 @@ check-orderings:
 check: all
 	@scripts/check.sh
 
-# The same suites on a KASAN kernel (its own cache entry, ~5 min to build).
+# Only the guest suites on the KASAN kernel ("make check" runs them too).
 check-kasan:
 	$(MAKE) KCONFIG=kasan all
 	@KCONFIG=kasan scripts/check.sh --guest-only

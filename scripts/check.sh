@@ -5,7 +5,8 @@
 #  1. host tests: the KCSAN classifier and log checker on saved logs;
 #  2. the LKMM proofs in lkmm/ (when herd7 is available);
 #  3. the guest: boot the KCSAN kernel in QEMU, run every selftest against
-#     $DRIVER and judge the log (scripts/check-log.py).
+#     $DRIVER and judge the log (scripts/check-log.py);
+#  4. the same on the KASAN kernel (CHECK_KASAN=0 skips it).
 # Ends with one line "N passed, N failed" over all of them.
 
 set -uo pipefail
@@ -61,6 +62,28 @@ if [ "$mode" != --host-only ]; then
 	out=$("$TOP/scripts/check-log.py" "$log" 2>&1)
 	echo "$out"
 	add "$out"
+fi
+
+# The same suites on the KASAN flavour (KCSAN and KASAN exclude each
+# other): part of "make check" unless CHECK_KASAN=0; ~3 min to build cold,
+# ~1.5 min to run.
+if [ "$mode" = all ] && [ "${CHECK_KASAN:-1}" = 1 ] && [ "$KCONFIG" = kcsan ]; then
+	echo "== guest: kasan kernel, DRIVER=${DRIVER:-ours}"
+	if make -s -C "$TOP" KCONFIG=kasan all >"$TOP/build/kasan-build.log" 2>&1
+	then
+		log="$TOP/build/guest-${DRIVER:-ours}-kasan.log"
+		KCONFIG=kasan "$TOP/scripts/run-qemu.sh" "$log"
+		echo "== guest: verdict ($log)"
+		out=$("$TOP/scripts/check-log.py" "$log" 2>&1)
+		echo "$out"
+		add "$out"
+	else
+		tail -20 "$TOP/build/kasan-build.log"
+		echo "FAILED  build of the KASAN flavour"
+		failed=$((failed + 1))
+	fi
+	# Leave the tree built for the default flavour again.
+	make -s -C "$TOP" all >/dev/null 2>&1
 fi
 
 echo "$passed passed, $failed failed"

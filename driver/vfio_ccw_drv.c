@@ -44,32 +44,17 @@ static noinline int vccw_inject_deferred_cc(struct subchannel *sch)
 ALLOW_ERROR_INJECTION(vccw_inject_deferred_cc, ERRNO);
 
 /*
- * I: the css irq callback, called by cio with sch->lock held and the IRB
- * in this CPU's cio_irb. Decides here, and only here, whether the IRB ends
+ * I, with sch->lock held: decides here, and only here, whether @irb ends
  * the submitted cp (rule 1), and hands the IRB with that decision to Q.
  */
-static void vfio_ccw_sch_irq(struct subchannel *sch)
+static void vccw_irq_take(struct vfio_ccw_private *private, struct irb *irb)
 {
-	struct vfio_ccw_private *private = vccw_private_locked(sch);
-	struct irb *irb = this_cpu_ptr(&cio_irb);
+	struct subchannel *sch = private->sch;
 	struct vccw_irb_entry *e;
 	bool solicited, final, claim;
 	unsigned int slot;
-	int ret;
 
-	inc_irq_stat(IRQIO_CIO);
-	if (!private) {
-		/* Not set up (no mdev): nobody can take it; quiet it down. */
-		VCCW_MSG(2, "sch %x.%x.%04x: unexpected interrupt\n",
-			 sch->schid.cssid, sch->schid.ssid, sch->schid.sch_no);
-		cio_disable_subchannel(sch);
-		return;
-	}
-
-	ret = -vccw_inject_deferred_cc(sch);
-	if (ret > 0 && ret <= 3)
-		irb->scsw.cmd.cc = ret;
-
+	lockdep_assert_held(&sch->lock);
 	solicited = scsw_is_solicited(&irb->scsw);
 	/* Final: nothing active any more, or a deferred condition code. */
 	final = !(scsw_actl(&irb->scsw) &
@@ -124,6 +109,69 @@ out:
 		complete(private->completion);
 	queue_work(vfio_ccw_work_q, &private->io_work);
 }
+
+/*
+ * I: the css irq callback, called by cio with sch->lock held and the IRB
+ * in this CPU's cio_irb.
+ */
+static void vfio_ccw_sch_irq(struct subchannel *sch)
+{
+	struct vfio_ccw_private *private = vccw_private_locked(sch);
+	struct irb *irb = this_cpu_ptr(&cio_irb);
+	int ret;
+
+	inc_irq_stat(IRQIO_CIO);
+	if (!private) {
+		/* Not set up (no mdev): nobody can take it; quiet it down. */
+		VCCW_MSG(2, "sch %x.%x.%04x: unexpected interrupt\n",
+			 sch->schid.cssid, sch->schid.ssid, sch->schid.sch_no);
+		cio_disable_subchannel(sch);
+		return;
+	}
+
+	ret = -vccw_inject_deferred_cc(sch);
+	if (ret > 0 && ret <= 3)
+		irb->scsw.cmd.cc = ret;
+	vccw_irq_take(private, irb);
+}
+
+#ifdef CONFIG_VFIO_CCW_DEBUG_HOOKS
+/*
+ * Debug hooks (vfio_ccw_hooks.h): hand I a made-up IRB, with sch->lock
+ * held as cio would. An intermediate one reports the running START as
+ * still active after a program-controlled interruption at @cpa (a kernel
+ * CCW address, as the channel would give it); an unsolicited one is an
+ * attention from the device, no function in progress.
+ */
+void vfio_ccw_inject_irb(struct vfio_ccw_private *private,
+			 enum vccw_inject kind, u32 cpa)
+{
+	struct irb irb = {};
+	union scsw *scsw = &irb.scsw;
+
+	switch (kind) {
+	case VCCW_INJECT_INTERMEDIATE:
+		scsw->cmd.fctl = SCSW_FCTL_START_FUNC;
+		scsw->cmd.actl = SCSW_ACTL_SCHACT | SCSW_ACTL_DEVACT;
+		scsw->cmd.stctl = SCSW_STCTL_INTER_STATUS |
+				  SCSW_STCTL_STATUS_PEND;
+		scsw->cmd.cstat = SCHN_STAT_PCI;
+		scsw->cmd.cpa = u32_to_dma32(cpa);
+		break;
+	case VCCW_INJECT_UNSOLICITED:
+		scsw->cmd.stctl = SCSW_STCTL_ALERT_STATUS |
+				  SCSW_STCTL_STATUS_PEND;
+		scsw->cmd.dstat = DEV_STAT_ATTENTION;
+		break;
+	default:
+		return;
+	}
+	VCCW_MSG(2, "sch %x.%x.%04x: injecting a made-up IRB (%d)\n",
+		 private->sch->schid.cssid, private->sch->schid.ssid,
+		 private->sch->schid.sch_no, kind);
+	vccw_irq_take(private, &irb);
+}
+#endif
 
 /*
  * Q: process the queued IRBs in order. Frees the cp only for an entry

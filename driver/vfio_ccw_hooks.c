@@ -7,7 +7,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
-#include "vfio_ccw_hooks.h"
+#include "vfio_ccw_private.h"
 
 static const char * const vccw_hook_names[] = {
 	[VCCW_HOOK_NONE] = "none",
@@ -15,11 +15,40 @@ static const char * const vccw_hook_names[] = {
 	[VCCW_HOOK_TRANSLATED] = "translated",
 };
 
+static const char * const vccw_inject_names[] = {
+	[VCCW_INJECT_NONE] = "none",
+	[VCCW_INJECT_INTERMEDIATE] = "intermediate",
+	[VCCW_INJECT_UNSOLICITED] = "unsolicited",
+};
+
 void vccw_hooks_init(struct vccw_hooks *h)
 {
 	spin_lock_init(&h->lock);
 	init_waitqueue_head(&h->wq);
 	h->armed = VCCW_HOOK_NONE;
+	h->after_ssch = VCCW_INJECT_NONE;
+}
+
+/* W, under sch->lock after cc 0: the IRB to inject now, if one is armed. */
+int vccw_hook_after_ssch(struct vccw_hooks *h)
+{
+	int kind;
+
+	spin_lock(&h->lock);
+	kind = h->after_ssch;
+	h->after_ssch = VCCW_INJECT_NONE;
+	spin_unlock(&h->lock);
+	return kind;
+}
+
+static int vccw_inject_kind(const char *name)
+{
+	int i;
+
+	for (i = VCCW_INJECT_NONE + 1; i < ARRAY_SIZE(vccw_inject_names); i++)
+		if (!strcmp(name, vccw_inject_names[i]))
+			return i;
+	return -EINVAL;
 }
 
 /* May the party held at @pt go? Takes a step if one was granted. */
@@ -63,6 +92,7 @@ void vccw_hooks_release(struct vccw_hooks *h)
 	spin_lock(&h->lock);
 	h->armed = VCCW_HOOK_NONE;
 	h->steps = 0;
+	h->after_ssch = VCCW_INJECT_NONE;
 	spin_unlock(&h->lock);
 	wake_up_all(&h->wq);
 }
@@ -72,8 +102,9 @@ static int vccw_hook_show(struct seq_file *m, void *unused)
 	struct vccw_hooks *h = m->private;
 
 	spin_lock(&h->lock);
-	seq_printf(m, "armed=%s waiting=%u passes=%lu\n",
-		   vccw_hook_names[h->armed], h->waiting, h->passes);
+	seq_printf(m, "armed=%s waiting=%u passes=%lu after_ssch=%s\n",
+		   vccw_hook_names[h->armed], h->waiting, h->passes,
+		   vccw_inject_names[h->after_ssch]);
 	spin_unlock(&h->lock);
 	return 0;
 }
@@ -99,6 +130,25 @@ static ssize_t vccw_hook_write(struct file *file, const char __user *ubuf,
 
 	if (!strcmp(buf, "release")) {
 		vccw_hooks_release(h);
+		return count;
+	}
+	if (!strncmp(buf, "after-ssch ", 11)) {
+		int kind = vccw_inject_kind(buf + 11);
+
+		if (kind < 0)
+			return kind;
+		spin_lock(&h->lock);
+		h->after_ssch = kind;
+		spin_unlock(&h->lock);
+		return count;
+	}
+	if (!strcmp(buf, "inject unsolicited")) {
+		struct vfio_ccw_private *private =
+			container_of(h, struct vfio_ccw_private, hooks);
+
+		spin_lock_irq(&private->sch->lock);
+		vfio_ccw_inject_irb(private, VCCW_INJECT_UNSOLICITED, 0);
+		spin_unlock_irq(&private->sch->lock);
 		return count;
 	}
 	if (!strcmp(buf, "arm work"))

@@ -11,20 +11,39 @@
  *   write "arm translated"  hold W after translation, before ssch
  *   write "step"            let one held pass through
  *   write "release"         disarm and let everything through
- *   read                    "armed=<point> waiting=<n> passes=<n>"
+ *   write "after-ssch intermediate" | "after-ssch unsolicited"
+ *                           the next W that gets cc 0 hands I a made-up
+ *                           IRB of that kind, under the same sch->lock,
+ *                           so it comes before the real IRBs of the cp
+ *   write "inject unsolicited"
+ *                           hand I a made-up unsolicited IRB now
+ *   read                    "armed=<point> waiting=<n> passes=<n>
+ *                            after_ssch=<kind>"
  * A held party is let go by itself after VCCW_HOOK_MAX_HOLD seconds, so a
  * crashed test cannot wedge the kernel.
+ *
+ * The made-up IRBs go through the same code as real ones (I, then Q),
+ * for the interleavings QEMU's virtio devices never produce: an
+ * intermediate IRB (PCI) while the cp runs, and an unsolicited one
+ * (attention) while W translates or the cp runs.
  */
 #ifndef _VFIO_CCW_HOOKS_H_
 #define _VFIO_CCW_HOOKS_H_
 
 #include <linux/spinlock.h>
+#include <linux/types.h>
 #include <linux/wait.h>
 
 enum vccw_hook_point {
 	VCCW_HOOK_NONE,
 	VCCW_HOOK_WORK,
 	VCCW_HOOK_TRANSLATED,
+};
+
+enum vccw_inject {
+	VCCW_INJECT_NONE,
+	VCCW_INJECT_INTERMEDIATE,
+	VCCW_INJECT_UNSOLICITED,
 };
 
 struct vccw_hooks {
@@ -34,6 +53,7 @@ struct vccw_hooks {
 	unsigned int steps;	/* passes granted, under lock */
 	unsigned int waiting;	/* parties held now, under lock */
 	unsigned long passes;	/* parties let through, under lock */
+	int after_ssch;		/* enum vccw_inject, under lock */
 };
 
 struct vfio_ccw_private;
@@ -44,12 +64,22 @@ void vccw_hooks_init(struct vccw_hooks *h);
 void vccw_hook(struct vccw_hooks *h, enum vccw_hook_point pt);
 void vccw_hooks_debugfs(struct vccw_hooks *h, struct dentry *dir);
 void vccw_hooks_release(struct vccw_hooks *h);
+int vccw_hook_after_ssch(struct vccw_hooks *h);
+void vfio_ccw_inject_irb(struct vfio_ccw_private *private,
+			 enum vccw_inject kind, u32 cpa);
 #else
 static inline void vccw_hooks_init(struct vccw_hooks *h) {}
 static inline void vccw_hook(struct vccw_hooks *h, enum vccw_hook_point pt) {}
 static inline void vccw_hooks_debugfs(struct vccw_hooks *h,
 				      struct dentry *dir) {}
 static inline void vccw_hooks_release(struct vccw_hooks *h) {}
+static inline int vccw_hook_after_ssch(struct vccw_hooks *h)
+{
+	return VCCW_INJECT_NONE;
+}
+
+static inline void vfio_ccw_inject_irb(struct vfio_ccw_private *private,
+				       enum vccw_inject kind, u32 cpa) {}
 #endif
 
 #endif /* _VFIO_CCW_HOOKS_H_ */

@@ -225,6 +225,108 @@ TEST_F(race, P2_clear_start_collision)
 	EXPECT_TRUE(good_sense_id(d));
 }
 
+/*
+ * lkmm/P3-intermediate-then-final. Right after W's ssch, under the same
+ * sch->lock, the hook hands I a made-up intermediate IRB (PCI, subchannel
+ * and device still active); then the cp's real final IRB comes. Q is held
+ * and processes them one at a time: the intermediate IRB reaches userspace
+ * with the guest's CCW address (Q read the running cp) and frees nothing;
+ * the final one frees exactly once (rule 1: only a final IRB carries the
+ * claim). Checked by hand once with I claiming any solicited IRB taken
+ * while SUBMITTED (the "final" condition removed, as in
+ * lkmm/ctrl-irq-claims-intermediate): the free then happens at (*).
+ */
+TEST_F(race, P3_intermediate_then_final)
+{
+	struct vccw_dev *d = &self->d;
+	struct irb_view irb = { 0 };
+	long inter0 = stat_of("irb_intermediate");
+	long final0 = stat_of("irb_final");
+	long deliv0 = stat_of("irb_delivered");
+
+	ASSERT_EQ(0, hook("arm work"));
+	ASSERT_EQ(0, hook("after-ssch intermediate"));
+	sense_id(d);
+	ASSERT_EQ((ssize_t)sizeof(struct ccw_io_region), start(d));
+	ASSERT_TRUE(wait_held()) TH_LOG("Q never reached the hook");
+	ASSERT_TRUE(wait_stat("irb_final", final0 + 1));
+	EXPECT_EQ(inter0 + 1, stat_of("irb_intermediate"));
+	EXPECT_EQ(self->claims_irq0 + 1, stat_of("claims_irq"));
+	EXPECT_EQ(3, stat_of("own"));	/* CLAIMED by I, Q not there yet */
+
+	/* Q processes the intermediate IRB. */
+	ASSERT_TRUE(step_one());
+	ASSERT_LT(0, vccw_wait_io(d, IO_TIMEOUT_MS));
+	EXPECT_EQ(self->frees0, stat_of("frees"));	/* (*) */
+	ASSERT_EQ(0, vccw_read_irb(d, &irb));
+	EXPECT_NE(0, scsw_stctl(&irb.scsw) & SCSW_STCTL_INTER);
+	EXPECT_EQ(SCSW_ACTL_SCHACT | SCSW_ACTL_DEVACT,
+		  scsw_actl(&irb.scsw) & (SCSW_ACTL_SCHACT | SCSW_ACTL_DEVACT));
+	EXPECT_EQ(SCHN_STAT_PCI, scsw_cstat(&irb.scsw));
+	EXPECT_EQ(vccw_addr(d, 0) + sizeof(struct ccw1), irb.scsw.cpa);
+
+	/* Q processes the final IRB, with the claim: exactly one free. */
+	ASSERT_TRUE(step_one());
+	ASSERT_EQ(0, hook("release"));
+	ASSERT_LT(0, vccw_wait_io(d, IO_TIMEOUT_MS));
+	ASSERT_TRUE(wait_stat("frees", self->frees0 + 1));
+	EXPECT_EQ(self->frees0 + 1, stat_of("frees"));
+	EXPECT_EQ(0, stat_of("own"));
+	EXPECT_EQ(deliv0 + 2, stat_of("irb_delivered"));
+	ASSERT_EQ(0, vccw_read_irb(d, &irb));
+	EXPECT_EQ(0, scsw_actl(&irb.scsw) &
+		  (SCSW_ACTL_SCHACT | SCSW_ACTL_DEVACT));
+	EXPECT_EQ(DEV_STAT_CHN_END | DEV_STAT_DEV_END, scsw_dstat(&irb.scsw));
+	EXPECT_EQ(0xff, ((uint8_t *)vccw_ptr(d, 0x1000))[0]);
+	EXPECT_TRUE(good_sense_id(d));
+}
+
+/*
+ * lkmm/P5-unsolicited-deferred-cc, unsolicited IRB while SUBMITTED: the
+ * hook hands I a made-up attention interrupt right after W's ssch, before
+ * the cp's real final IRB. It has no function and nothing active, so it
+ * looks final, but it is unsolicited: it must not end the cp (rule 1).
+ * Checked by hand once with the "solicited" condition removed from I's
+ * claim: the free then happens at (*) and the real final IRB has none.
+ */
+TEST_F(race, P5_unsolicited_while_submitted)
+{
+	struct vccw_dev *d = &self->d;
+	struct irb_view irb = { 0 };
+	long unsol0 = stat_of("irb_unsolicited");
+
+	ASSERT_EQ(0, hook("arm work"));
+	ASSERT_EQ(0, hook("after-ssch unsolicited"));
+	sense_id(d);
+	ASSERT_EQ((ssize_t)sizeof(struct ccw_io_region), start(d));
+	ASSERT_TRUE(wait_held()) TH_LOG("Q never reached the hook");
+	ASSERT_TRUE(wait_stat("claims_irq", self->claims_irq0 + 1));
+	EXPECT_EQ(unsol0 + 1, stat_of("irb_unsolicited"));
+
+	/* Q processes the attention. */
+	ASSERT_TRUE(step_one());
+	ASSERT_LT(0, vccw_wait_io(d, IO_TIMEOUT_MS));
+	EXPECT_EQ(self->frees0, stat_of("frees"));	/* (*) */
+	EXPECT_EQ(3, stat_of("own"));
+	ASSERT_EQ(0, vccw_read_irb(d, &irb));
+	EXPECT_EQ(SCSW_STCTL_ALERT | SCSW_STCTL_STATUS_PEND,
+		  scsw_stctl(&irb.scsw));
+	EXPECT_EQ(DEV_STAT_ATTENTION, scsw_dstat(&irb.scsw));
+	EXPECT_EQ(0, scsw_fctl(&irb.scsw));
+
+	/* Q processes the START's final IRB: exactly one free. */
+	ASSERT_TRUE(step_one());
+	ASSERT_EQ(0, hook("release"));
+	ASSERT_LT(0, vccw_wait_io(d, IO_TIMEOUT_MS));
+	ASSERT_TRUE(wait_stat("frees", self->frees0 + 1));
+	EXPECT_EQ(self->frees0 + 1, stat_of("frees"));
+	EXPECT_EQ(0, stat_of("own"));
+	ASSERT_EQ(0, vccw_read_irb(d, &irb));
+	EXPECT_NE(0, scsw_fctl(&irb.scsw) & SCSW_FCTL_START);
+	EXPECT_EQ(DEV_STAT_CHN_END | DEV_STAT_DEV_END, scsw_dstat(&irb.scsw));
+	EXPECT_TRUE(good_sense_id(d));
+}
+
 struct closer {
 	int fd;
 	volatile int done;
@@ -356,6 +458,57 @@ TEST_F(race, P4_retire_vs_writer)
 	map.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE;
 	ASSERT_EQ(0, ioctl(d->container, VFIO_IOMMU_MAP_DMA, &map));
 	EXPECT_TRUE(good_sense_id(d));
+}
+
+/*
+ * lkmm/P5-unsolicited-deferred-cc, unsolicited IRB during TRANSLATING
+ * (and P1: Q never frees while W translates). W is held after
+ * translating; the hook hands I a made-up attention interrupt; Q delivers
+ * it to userspace and must leave W's cp alone: the word stays
+ * TRANSLATING, nothing is freed or unpinned, and W's START then runs to
+ * its end with its data intact (rule 1: an IRB taken while TRANSLATING
+ * never leads to a free). Checked by hand once with I claiming every
+ * final IRB while the word is not IDLE ("an interrupt ends whatever
+ * runs"): the free then happens at (*), under the held W.
+ */
+TEST_F(race, P5_unsolicited_during_translation)
+{
+	struct vccw_dev *d = &self->d;
+	struct irb_view irb = { 0 };
+	struct starter s = { .d = d };
+	long unsol0 = stat_of("irb_unsolicited");
+	pthread_t ts;
+
+	ASSERT_EQ(0, hook("arm translated"));
+	sense_id(d);
+	ASSERT_EQ(0, pthread_create(&ts, NULL, start_fn, &s));
+	ASSERT_TRUE(wait_held()) TH_LOG("W never reached the hook");
+	EXPECT_EQ(1, stat_of("own"));	/* TRANSLATING */
+
+	ASSERT_EQ(0, hook("inject unsolicited"));
+	ASSERT_LT(0, vccw_wait_io(d, IO_TIMEOUT_MS));
+	EXPECT_EQ(unsol0 + 1, stat_of("irb_unsolicited"));
+	EXPECT_EQ(self->frees0, stat_of("frees"));	/* (*) */
+	EXPECT_EQ(self->claims_irq0, stat_of("claims_irq"));
+	EXPECT_EQ(1, stat_of("own"));
+	EXPECT_LT(0, stat_of("pinned_pages"));
+	ASSERT_EQ(0, vccw_read_irb(d, &irb));
+	EXPECT_EQ(SCSW_STCTL_ALERT | SCSW_STCTL_STATUS_PEND,
+		  scsw_stctl(&irb.scsw));
+	EXPECT_EQ(DEV_STAT_ATTENTION, scsw_dstat(&irb.scsw));
+
+	ASSERT_EQ(0, hook("release"));
+	pthread_join(ts, NULL);
+	ASSERT_EQ((ssize_t)sizeof(struct ccw_io_region), s.ret);
+	ASSERT_LT(0, vccw_wait_io(d, IO_TIMEOUT_MS));
+	ASSERT_TRUE(wait_stat("frees", self->frees0 + 1));
+	EXPECT_EQ(self->frees0 + 1, stat_of("frees"));
+	ASSERT_EQ(0, vccw_read_irb(d, &irb));
+	EXPECT_NE(0, scsw_fctl(&irb.scsw) & SCSW_FCTL_START);
+	EXPECT_EQ(DEV_STAT_CHN_END | DEV_STAT_DEV_END, scsw_dstat(&irb.scsw));
+	EXPECT_EQ(0xff, ((uint8_t *)vccw_ptr(d, 0x1000))[0]);
+	EXPECT_EQ(0x38, ((uint8_t *)vccw_ptr(d, 0x1000))[1]);
+	EXPECT_EQ(0, stat_of("pinned_pages"));
 }
 
 /* fail_function: inject @retval into @fn once. */

@@ -51,8 +51,15 @@
 #define SCSW_FCTL_HALT		0x2
 #define SCSW_FCTL_CLEAR		0x1
 
+#define SCSW_ACTL_SCHACT	0x04
+#define SCSW_ACTL_DEVACT	0x02
+
 #define SCSW_STCTL_STATUS_PEND	0x01
 #define SCSW_STCTL_PRIMARY	0x04
+#define SCSW_STCTL_INTER	0x08
+#define SCSW_STCTL_ALERT	0x10
+
+#define SCHN_STAT_PCI		0x80
 
 /* Format-1 CCW: the layout the channel subsystem reads, big endian. */
 struct ccw1 {

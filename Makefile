@@ -2,6 +2,7 @@
 #
 # make          build everything (installs missing Debian packages first)
 # make check    boot the KCSAN guest and run every test
+# make bench    figures of our module and the in-tree one, same boot
 # See README.md.
 
 SHELL := /bin/bash
@@ -26,7 +27,8 @@ export DRIVER
 INITRD := $(BUILD)/initramfs-$(KCONFIG).cpio.gz
 # The test build has the debug hooks of driver/vfio_ccw_hooks.h compiled
 # in (forced-interleaving selftests); VCCW_DEBUG_HOOKS=n builds without.
-VCCW_DEBUG_HOOKS ?= y
+# The bench flavour measures the module as shipped: without them.
+VCCW_DEBUG_HOOKS ?= $(if $(filter bench,$(KCONFIG)),n,y)
 MODULE_ARGS = $(KMAKE_ARGS) M=$(CURDIR)/driver W=1 \
 	CONFIG_VFIO_CCW_DEBUG_HOOKS=$(VCCW_DEBUG_HOOKS)
 
@@ -81,6 +83,13 @@ check-kasan:
 check-host:
 	@scripts/check.sh --host-only
 
+# Figures of our module and of the in-tree one, side by side, in the same
+# boot of a kernel without sanitizers (scripts/kernel-bench.config).
+# "make check" runs it last; BENCH_ITERS sets the programs per case.
+bench:
+	$(MAKE) KCONFIG=bench all
+	@KCONFIG=bench scripts/check.sh --bench-only
+
 shell: all
 	scripts/run-qemu.sh --shell
 
@@ -89,4 +98,4 @@ clean:
 	-$(MAKE) -C selftests clean OUT=$(BUILD)/selftests-bin
 	-[ -d "$(KDIR)" ] && $(MAKE) -C $(KDIR) $(KMAKE_ARGS) M=$(CURDIR)/driver clean
 
-.PHONY: all deps kernel module selftests initramfs lint check check-kasan check-host shell clean lkmm check-orderings
+.PHONY: all deps kernel module selftests initramfs lint check check-kasan check-host bench shell clean lkmm check-orderings

@@ -9,6 +9,9 @@ oops, BUG, WARNING or panic in the kernel log; any KCSAN report the
 classifier (kcsan_classify.py) attributes to the driver. Foreign KCSAN
 reports are counted and printed.
 
+A benchmark run (make bench) has VCCW-BENCH-BEGIN/END frames instead of
+TAP: each program must have exited 0 and printed its figures.
+
 Prints one line per test case and a closing "N passed, N failed".
 Usage: check-log.py LOG [--expect-tests a,b,...]
 """
@@ -56,6 +59,34 @@ def tap_blocks(lines):
         elif name:
             cur.append(line)
     return blocks
+
+
+def bench_blocks(lines):
+    """{name: (lines, rc)} from VCCW-BENCH-BEGIN/END frames."""
+    blocks, name, cur = {}, None, []
+    for line in lines:
+        if line.startswith("VCCW-BENCH-BEGIN: "):
+            name, cur = line.split(": ", 1)[1].strip(), []
+        elif line.startswith("VCCW-BENCH-END: ") and name:
+            m = re.search(r"rc=(\d*)", line)
+            rc = int(m.group(1)) if m and m.group(1) else None
+            blocks[name] = (cur, rc)
+            name = None
+        elif name:
+            cur.append(line)
+    return blocks
+
+
+def judge_bench(name, lines, rc):
+    """A benchmark run passes when it exited 0 and printed figures."""
+    figures = [x for x in lines if x.startswith("VCCW-BENCH: ")]
+    if rc == 0 and figures:
+        print(f"ok      bench {name}: {len(figures)} figures")
+        return True
+    print(f"FAILED  bench {name}: exit code {rc}, {len(figures)} figures")
+    for x in lines[-5:]:
+        print("        " + x)
+    return False
 
 
 def judge_tap(name, lines, rc):
@@ -128,11 +159,17 @@ def main(argv):
 
     passed = failed = 0
     blocks = tap_blocks(lines)
+    benches = bench_blocks(lines)
     for name in expect:
-        if name not in blocks:
+        if name not in blocks and name not in benches:
             problems.append(f"{name}: selftest did not report")
-    if not blocks:
+    if not blocks and not benches:
         problems.append("no selftest output")
+    for name, (out, rc) in sorted(benches.items()):
+        if judge_bench(name, out, rc):
+            passed += 1
+        else:
+            failed += 1
     for name, (tap, rc) in sorted(blocks.items()):
         p, fl, pr = judge_tap(name, tap, rc)
         passed += p

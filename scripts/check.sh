@@ -1,12 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# check.sh [--host-only|--guest-only]: everything "make check" runs.
+# check.sh [--host-only|--guest-only|--bench-only]: everything
+# "make check" runs.
 #  1. host tests: the KCSAN classifier and log checker on saved logs;
 #  2. the LKMM proofs in lkmm/ (when herd7 is available);
 #  3. the guest: boot the KCSAN kernel in QEMU, run every selftest against
 #     $DRIVER and judge the log (scripts/check-log.py);
-#  4. the same on the KASAN kernel (CHECK_KASAN=0 skips it).
+#  4. the same on the KASAN kernel (CHECK_KASAN=0 skips it);
+#  5. the benchmarks: our module and the in-tree one in one boot of a
+#     kernel without sanitizers, figures side by side (CHECK_BENCH=0
+#     skips it). Only their running is judged, never their speed.
 # Ends with one line "N passed, N failed" over all of them.
 
 set -uo pipefail
@@ -53,6 +57,31 @@ fi
 
 fi
 
+# Boot the bench flavour (already built), run the benchmarks against both
+# modules, judge the log and print the table.
+run_bench() {
+	local log="$TOP/build/bench.log"
+	echo "== guest: bench kernel, ours and intree"
+	KCONFIG=bench BENCH=1 "$TOP/scripts/run-qemu.sh" "$log" >/dev/null
+	echo "== guest: verdict ($log)"
+	out=$("$TOP/scripts/check-log.py" "$log" 2>&1)
+	echo "$out"
+	add "$out"
+	if "$TOP/scripts/bench-table.py" "$log"; then
+		add "1 passed, 0 failed"
+	else
+		add "0 passed, 1 failed"
+	fi
+}
+
+if [ "$mode" = --bench-only ]; then
+	mkdir -p "$TOP/build"
+	run_bench
+	echo "$passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+	exit
+fi
+
 if [ "$mode" != --host-only ]; then
 	mkdir -p "$TOP/build"
 	log="$TOP/build/guest-${DRIVER:-ours}-$KCONFIG.log"
@@ -83,6 +112,18 @@ if [ "$mode" = all ] && [ "${CHECK_KASAN:-1}" = 1 ] && [ "$KCONFIG" = kcsan ]; t
 		failed=$((failed + 1))
 	fi
 	# Leave the tree built for the default flavour again.
+	make -s -C "$TOP" all >/dev/null 2>&1
+fi
+
+if [ "$mode" = all ] && [ "${CHECK_BENCH:-1}" = 1 ] && [ "$KCONFIG" = kcsan ]; then
+	if make -s -C "$TOP" KCONFIG=bench all >"$TOP/build/bench-build.log" 2>&1
+	then
+		run_bench
+	else
+		tail -20 "$TOP/build/bench-build.log"
+		echo "FAILED  build of the bench flavour"
+		failed=$((failed + 1))
+	fi
 	make -s -C "$TOP" all >/dev/null 2>&1
 fi
 

@@ -10,6 +10,8 @@
 #   vccw.driver=ours|intree   module under test (default ours)
 #   vccw.tests=a,b            run only these selftests (default all)
 #   vccw.shell=1              drop to a shell instead of running tests
+#   vccw.bench=1              run /bench/* against our module, then against
+#                             the in-tree one, in this same boot (make bench)
 
 PATH=/bin:/sbin:/usr/bin:/usr/sbin
 export PATH
@@ -24,11 +26,14 @@ mount -t tmpfs tmpfs /tmp
 DRIVER=ours
 TESTS=
 SHELL_ONLY=0
+BENCH=0
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	vccw.driver=*) DRIVER=${arg#vccw.driver=} ;;
 	vccw.tests=*) TESTS=$(echo "${arg#vccw.tests=}" | tr ',' ' ') ;;
 	vccw.shell=1) SHELL_ONLY=1 ;;
+	vccw.bench=1) BENCH=1 ;;
+	vccw.bench_iters=*) export VFIO_CCW_BENCH_ITERS=${arg#vccw.bench_iters=} ;;
 	esac
 done
 
@@ -121,7 +126,27 @@ run_tests() {
 	done
 }
 
-if setup_devices; then
+# Benchmarks: the same programs through each module in turn, one boot.
+run_benches() {
+	mkdir -p /tmp/bench
+	for DRIVER in ours intree; do
+		if setup_devices; then
+			for b in /bench/*; do
+				[ -x "$b" ] || continue
+				n=$(basename "$b")
+				echo "VCCW-RUN: $n $DRIVER"
+				"$b" > "/tmp/bench/$n.$DRIVER" 2>&1
+				echo "$?" > "/tmp/bench/$n.$DRIVER.rc"
+				cat "/tmp/bench/$n.$DRIVER"
+			done
+		fi
+		teardown_devices
+	done
+}
+
+if [ "$BENCH" = 1 ]; then
+	run_benches
+elif setup_devices; then
 	if [ "$SHELL_ONLY" = 1 ]; then
 		echo "VCCW: devices ready; type 'exit' to tear down and power off"
 		setsid cttyhack sh
@@ -142,6 +167,13 @@ for f in /tmp/tap/*.tap; do
 	echo "VCCW-TAP-BEGIN: $t"
 	cat "$f"
 	echo "VCCW-TAP-END: $t rc=$(cat "/tmp/tap/$t.rc" 2>/dev/null)"
+done
+for f in /tmp/bench/*.rc; do
+	[ -e "$f" ] || continue
+	b=${f%.rc}
+	echo "VCCW-BENCH-BEGIN: $(basename "$b")"
+	cat "$b"
+	echo "VCCW-BENCH-END: $(basename "$b") rc=$(cat "$f")"
 done
 echo "VCCW-DONE"
 poweroff -f

@@ -4,7 +4,8 @@
 # mkinitramfs.sh OUT KBUILD DRIVER_KO SELFTEST...
 # Build the guest initramfs: static s390x busybox, guest-init.sh as /init,
 # mdev.ko and the in-tree vfio_ccw.ko from the kernel build, our
-# vfio_ccw.ko (when built) and the selftest binaries.
+# vfio_ccw.ko (when built) and the selftest binaries (*_bench ones go to
+# /bench, the rest to /tests).
 
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -26,7 +27,7 @@ fi
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
-mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,tests}
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,tests,bench}
 mkdir -p "$root"/lib/modules/{intree,ours}
 cp "$bb" "$root/bin/busybox"
 for applet in $("$bb" --list 2>/dev/null || true); do
@@ -48,7 +49,10 @@ if [ -f "$ours" ]; then
 	cp "$ours" "$root/lib/modules/ours/vfio_ccw.ko"
 fi
 for t in "$@"; do
-	install -m 0755 "$t" "$root/tests/"
+	case "$t" in
+	*_bench) install -m 0755 "$t" "$root/bench/" ;;
+	*) install -m 0755 "$t" "$root/tests/" ;;
+	esac
 done
 
 (cd "$root" && find . -print0 | cpio --null -o -H newc -R 0:0 --quiet) |

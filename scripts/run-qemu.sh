@@ -9,7 +9,9 @@
 #   TESTS    comma list            (default: every selftest)
 #   SMP      vCPUs (default 2)     MEM  guest MiB (default 1024)
 #   TIMEOUT  hard limit in seconds (default 1800)
-#   KCONFIG  kernel flavour (kcsan | kasan)
+#   KCONFIG  kernel flavour (kcsan | kasan | bench)
+#   BENCH    1: run the benchmarks against both modules instead of the
+#            selftests (BENCH_ITERS programs per case)
 
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -30,6 +32,8 @@ done
 append="console=ttysclp0 loglevel=4 panic=-1 vccw.driver=${DRIVER:-ours}"
 [ -n "${TESTS:-}" ] && append="$append vccw.tests=$TESTS"
 [ "$shell" = 1 ] && append="$append vccw.shell=1"
+[ "${BENCH:-0}" = 1 ] && append="$append vccw.bench=1"
+[ -n "${BENCH_ITERS:-}" ] && append="$append vccw.bench_iters=$BENCH_ITERS"
 
 qemu=(qemu-system-s390x -M s390-ccw-virtio -accel tcg,thread=multi
 	-smp "${SMP:-2}" -m "${MEM:-1024}" -nographic -no-reboot

@@ -7,7 +7,10 @@
 #  - check-log.py on a clean guest log (must pass) and on copies of it with
 #    one thing planted (a driver KCSAN report, a foreign one, a WARNING,
 #    a "not ok", a missing plan, a bad exit code, no VCCW-DONE), each of
-#    which must fail, except the foreign report, which must pass.
+#    which must fail, except the foreign report, which must pass;
+#  - check-log.py and bench-table.py on benchmark logs: figures of both
+#    drivers pass, a benchmark exiting non-zero or a driver's figures
+#    missing fail.
 
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -74,6 +77,46 @@ expect_log planted-skip 1 "" "ok 3 mdev.extra # SKIP no device" 0 VCCW-DONE
 expect_log planted-extra-result 1 "" "ok 3 mdev.extra" 0 VCCW-DONE
 expect_log planted-exit-code 1 "" "" 1 VCCW-DONE
 expect_log planted-timeout 1 "" "" 0 ""
+
+# bench_log NAME RC_OURS DRIVERS...: a "make bench" log
+bench_log() {
+	local out=$tmp/$1.log rc=$2 d
+	shift 2
+	{
+		echo "VCCW-BOOT: driver=ours cpus=2 kernel=6.12"
+		echo "VCCW-DMESG-BEGIN"
+		echo "[    1.0] vfio_ccw: something harmless"
+		echo "VCCW-DMESG-END"
+		for d in "$@"; do
+			echo "VCCW-BENCH-BEGIN: vfio_ccw_bench.$d"
+			echo "# vfio_ccw_bench: driver $d, 2000 programs per case"
+			echo "VCCW-BENCH: $d sense_id n=2000 ops_s=3000 mean_us=300.0 p50_us=250.0 p99_us=500.0 max_us=6000.0"
+			[ "$d" = ours ] && r=$rc || r=0
+			echo "VCCW-BENCH-END: vfio_ccw_bench.$d rc=$r"
+		done
+		echo "VCCW-DONE"
+	} > "$out"
+	echo "$out"
+}
+
+# expect_cmd NAME want(0|1) CMD...
+expect_cmd() {
+	local name=$1 want=$2 rc
+	shift 2
+	"$@" >"$tmp/$name.out" 2>&1
+	rc=$?
+	if [ "$rc" -eq "$want" ]; then
+		result ok "$name exits $want"
+	else
+		result no "$name exits $rc, want $want"
+		sed 's/^/    /' "$tmp/$name.out"
+	fi
+}
+
+expect_cmd "check-log bench-both" 0 "$here/check-log.py" "$(bench_log b1 0 ours intree)"
+expect_cmd "check-log bench-exit-code" 1 "$here/check-log.py" "$(bench_log b2 1 ours intree)"
+expect_cmd "bench-table both" 0 "$here/bench-table.py" "$(bench_log b3 0 ours intree)"
+expect_cmd "bench-table intree-missing" 1 "$here/bench-table.py" "$(bench_log b4 0 ours)"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -553,7 +553,9 @@ static void uninject(void)
 /*
  * lkmm/P1-translating-vs-work, failure side: every failure point of W
  * returns its documented errno, leaves nothing pinned, the word IDLE and
- * the io region usable.
+ * the io region usable (W frees what it built before it leaves
+ * TRANSLATING on every failure). Checked by hand once with W keeping its
+ * cp when ssch fails: a page then stays pinned after the injected cc 1.
  */
 TEST_F(race, fault_injection_start_path)
 {
@@ -590,7 +592,10 @@ TEST_F(race, fault_injection_start_path)
 
 /*
  * lkmm/P5-unsolicited-deferred-cc: an IRB with a deferred condition code is
- * final: the cp is claimed and freed once, userspace sees the cc.
+ * final: the cp is claimed and freed once, userspace sees the cc (rule 1:
+ * a deferred cc ends the cp). Checked by hand once with I not claiming an
+ * IRB that has a cc: the cp is then never freed and the word stays
+ * SUBMITTED.
  */
 TEST_F(race, P5_deferred_cc)
 {

@@ -332,6 +332,50 @@ void vfio_ccw_retire(struct vfio_ccw_private *private, bool reenable)
 	mutex_unlock(&private->retire_mutex);
 }
 
+/*
+ * R, for a DMA unmap of [@iova, @iova + @length): does the cp hold pins
+ * there, so that it must be ended? Looks at the cp without owning it, the
+ * one reader besides Q's vccw_cp_update_scsw() that does: only while the
+ * word is SUBMITTED and only under retire_mutex (no other R can claim)
+ * and sch->lock (I cannot claim), so nobody can free it meanwhile
+ * (lkmm/P4-unmap-peek-vs-work). A TRANSLATING or CLAIMED area is waited
+ * for, as vfio_ccw_retire() does; then it is SUBMITTED again or IDLE.
+ */
+bool vfio_ccw_unmap_needs_retire(struct vfio_ccw_private *private, u64 iova,
+				 u64 length)
+{
+	struct subchannel *sch = private->sch;
+	atomic_t *own = &private->own;
+	bool pinned = false, seen = false;
+
+	mutex_lock(&private->retire_mutex);
+	while (!seen) {
+		switch (vccw_own_read(own)) {
+		case VCCW_OWN_TRANSLATING:
+			vccw_own_wait_leave(own, VCCW_OWN_TRANSLATING);
+			break;
+		case VCCW_OWN_CLAIMED:
+			flush_work(&private->io_work);
+			vccw_own_wait_leave(own, VCCW_OWN_CLAIMED);
+			break;
+		case VCCW_OWN_IDLE:
+			seen = true;
+			break;
+		case VCCW_OWN_SUBMITTED:
+			spin_lock_irq(&sch->lock);
+			if (vccw_own_read(own) == VCCW_OWN_SUBMITTED) {
+				pinned = vccw_cp_iova_pinned(&private->cp, iova,
+							     length);
+				seen = true;
+			}
+			spin_unlock_irq(&sch->lock);
+			break;
+		}
+	}
+	mutex_unlock(&private->retire_mutex);
+	return pinned;
+}
+
 void vfio_ccw_notoper_work(struct work_struct *work)
 {
 	struct vfio_ccw_private *private =

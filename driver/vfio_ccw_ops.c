@@ -526,15 +526,15 @@ static void vfio_ccw_dma_unmap(struct vfio_device *vdev, u64 iova, u64 length)
 		container_of(vdev, struct vfio_ccw_private, vdev);
 
 	/*
-	 * An IDLE area holds nothing pinned. Otherwise we may not even look
-	 * at the cp without owning it, so end it (R): the invalidation may
-	 * not return while any page of the range stays pinned. If a W
-	 * starts right after this check, type1 calls us again while the
-	 * pages it pinned are still pinned.
+	 * The invalidation may not return while any page of the range stays
+	 * pinned: end the cp (R) if it holds one. An IDLE area holds nothing
+	 * pinned; if a W starts right after this check, type1 calls us again
+	 * while the pages it pinned are still pinned.
 	 */
 	if (vccw_own_read(&private->own) == VCCW_OWN_IDLE)
 		return;
-	vfio_ccw_retire(private, true);
+	if (vfio_ccw_unmap_needs_retire(private, iova, length))
+		vfio_ccw_retire(private, true);
 }
 
 static void vfio_ccw_mdev_request(struct vfio_device *vdev, unsigned int count)

@@ -186,6 +186,8 @@ void vfio_ccw_crw_work(struct work_struct *work);
 void vfio_ccw_notoper_work(struct work_struct *work);
 int vfio_ccw_enable(struct vfio_ccw_private *private);
 void vfio_ccw_retire(struct vfio_ccw_private *private, bool reenable);
+bool vfio_ccw_unmap_needs_retire(struct vfio_ccw_private *private, u64 iova,
+				 u64 length);
 void vfio_ccw_debugfs_add(struct vfio_ccw_private *private);
 void vfio_ccw_debugfs_remove(struct vfio_ccw_private *private);
 

@@ -426,6 +426,146 @@ TEST_F(io, dma_unmap_during_io)
 	EXPECT_TRUE(good_end(&irb));
 }
 
+/* Does the file at @path contain @needle? */
+static int file_has(const char *path, const char *needle)
+{
+	static char buf[1 << 16];
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return strstr(buf, needle) != NULL;
+}
+
+/*
+ * The channel path of the subchannel varied off and on through its sysfs
+ * status (css calls chp_event with CHP_VARY_OFF, then CHP_VARY_ON) while
+ * the device is open and idle: the device then still runs a program. Our
+ * driver logs each event with the path's mask in its s390dbf area. (No
+ * START while varied off: QEMU keeps a deferred cc 3 on the subchannel
+ * for good once a program is started without a usable path.)
+ */
+TEST_F(io, chp_vary_off_on)
+{
+	struct vccw_dev *d = &self->d;
+	const char *dbf = "/sys/kernel/debug/s390dbf/vfio_ccw_msg/sprintf";
+	uint8_t schib[SCHIB_AREA_SIZE];
+	char path[96];
+	struct ccw1 *ccw = vccw_ptr(d, 0);
+	struct irb_view irb;
+	int ours = !strcmp(getenv("VFIO_CCW_DRIVER") ?: "", "ours");
+
+	ASSERT_EQ((ssize_t)sizeof(schib),
+		  pread(d->device, schib, sizeof(schib), d->schib.offset));
+	/* pmcw: pim at byte 11, chpid[0] at byte 16 */
+	ASSERT_NE(0, schib[11] & 0x80) TH_LOG("path 0 not installed");
+	snprintf(path, sizeof(path), "/sys/devices/css0/chp0.%02x/status",
+		 schib[16]);
+
+	ASSERT_EQ(0, vccw_put(path, "offline")) TH_LOG("%s", path);
+	EXPECT_TRUE(file_has(path, "offline"));
+	ASSERT_EQ(0, vccw_put(path, "online"));
+	EXPECT_TRUE(file_has(path, "online"));
+	if (ours) {
+		EXPECT_TRUE(file_has(dbf, "chp event 3 mask 80"))
+			TH_LOG("no vary-off event in %s", dbf);
+		EXPECT_TRUE(file_has(dbf, "chp event 2 mask 80"))
+			TH_LOG("no vary-on event in %s", dbf);
+	}
+
+	sense_id_ccw(d, ccw, 0x1000, CCW_FLAG_SLI, 7);
+	ASSERT_EQ(0, run_cp(d, 0, &irb));
+	EXPECT_TRUE(good_end(&irb));
+}
+
+struct remapper {
+	struct vccw_dev *d;
+	void *buf;
+	uint64_t iova;
+	size_t size;
+	volatile int stop;
+	int rounds;
+	int err;
+};
+
+/* Unmap and map again, in a loop, a range no channel program uses. */
+static void *remap_fn(void *arg)
+{
+	struct remapper *r = arg;
+	struct vfio_iommu_type1_dma_unmap um = { .argsz = sizeof(um) };
+	struct vfio_iommu_type1_dma_map map = { .argsz = sizeof(map) };
+
+	while (!r->stop && !r->err) {
+		um.iova = r->iova;
+		um.size = r->size;
+		if (ioctl(r->d->container, VFIO_IOMMU_UNMAP_DMA, &um))
+			r->err = errno;
+		map.vaddr = (uintptr_t)r->buf;
+		map.iova = r->iova;
+		map.size = r->size;
+		map.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE;
+		if (!r->err && ioctl(r->d->container, VFIO_IOMMU_MAP_DMA, &map))
+			r->err = errno;
+		r->rounds++;
+	}
+	return NULL;
+}
+
+/*
+ * A DMA unmap of a range the channel program does not use leaves it
+ * running: STARTs in a loop while another thread unmaps and maps a
+ * second range; every program ends normally with its data, and our
+ * driver ends none of them (claims_retire does not move).
+ */
+TEST_F(io, dma_unmap_elsewhere_keeps_io)
+{
+	struct vccw_dev *d = &self->d;
+	struct ccw1 *ccw = vccw_ptr(d, 0);
+	uint8_t *data = vccw_ptr(d, 0x1000);
+	struct vfio_iommu_type1_dma_map map = { .argsz = sizeof(map) };
+	struct remapper r = { .d = d, .size = 0x10000 };
+	long retire0 = stat_of(d->uuid, "claims_retire");
+	struct irb_view irb;
+	pthread_t t;
+	int i, done = 0;
+
+	r.iova = d->iova + 16 * VCCW_DMA_SIZE;
+	r.buf = mmap(NULL, r.size, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, r.buf);
+	map.vaddr = (uintptr_t)r.buf;
+	map.iova = r.iova;
+	map.size = r.size;
+	map.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE;
+	ASSERT_EQ(0, ioctl(d->container, VFIO_IOMMU_MAP_DMA, &map));
+	ASSERT_EQ(0, pthread_create(&t, NULL, remap_fn, &r));
+
+	for (i = 0; i < 200; i++) {
+		memset(data, 0, 8);
+		sense_id_ccw(d, ccw, 0x1000, CCW_FLAG_SLI, 7);
+		if (run_cp(d, 0, &irb))
+			break;
+		if (!good_end(&irb) || data[0] != 0xff || data[1] != 0x38)
+			break;
+		done++;
+	}
+	r.stop = 1;
+	pthread_join(t, NULL);
+	EXPECT_EQ(0, r.err) TH_LOG("remap: %s", strerror(r.err));
+	EXPECT_EQ(200, done) TH_LOG("program %d ended badly", done);
+	EXPECT_LT(0, r.rounds);
+	if (have_stats(d->uuid))
+		EXPECT_EQ(retire0, stat_of(d->uuid, "claims_retire"));
+	TH_LOG("%d programs, %d unmap/map rounds", done, r.rounds);
+	munmap(r.buf, r.size);
+}
+
 /*
  * The tracepoints show one START going through the ownership word:
  * W takes it and submits, I claims it for the final IRB, Q releases it.

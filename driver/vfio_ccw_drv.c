@@ -277,6 +277,35 @@ int vfio_ccw_enable(struct vfio_ccw_private *private)
 }
 
 /*
+ * R, under retire_mutex: wait until nobody else owns the area, i.e. W
+ * left TRANSLATING and Q released I's claim. Returns what the word was
+ * then, IDLE or SUBMITTED; it may change again right after (a new W, or
+ * I's claim), which the caller's compare-exchange or sch->lock catches.
+ */
+static int vccw_settle(struct vfio_ccw_private *private)
+{
+	atomic_t *own = &private->own;
+	int state;
+
+	lockdep_assert_held(&private->retire_mutex);
+	for (;;) {
+		state = vccw_own_read(own);
+		switch (state) {
+		case VCCW_OWN_TRANSLATING:
+			vccw_own_wait_leave(own, VCCW_OWN_TRANSLATING);
+			break;
+		case VCCW_OWN_CLAIMED:
+			/* I's claim on its way to Q (R holds retire_mutex). */
+			flush_work(&private->io_work);
+			vccw_own_wait_leave(own, VCCW_OWN_CLAIMED);
+			break;
+		default:
+			return state;
+		}
+	}
+}
+
+/*
  * R: close, reset, DMA unmap, not-operational, shutdown and remove. Quiesce,
  * then take the claim (of a submitted cp) or fence the idle area, free only
  * what was claimed, optionally re-enable, and release (rule 4). Never frees
@@ -289,15 +318,7 @@ void vfio_ccw_retire(struct vfio_ccw_private *private, bool reenable)
 
 	mutex_lock(&private->retire_mutex);
 	for (;;) {
-		switch (vccw_own_read(own)) {
-		case VCCW_OWN_TRANSLATING:
-			vccw_own_wait_leave(own, VCCW_OWN_TRANSLATING);
-			continue;
-		case VCCW_OWN_CLAIMED:
-			/* I's claim on its way to Q, or another R. */
-			flush_work(&private->io_work);
-			vccw_own_wait_leave(own, VCCW_OWN_CLAIMED);
-			continue;
+		switch (vccw_settle(private)) {
 		case VCCW_OWN_IDLE:
 			if (!vccw_own_fence(own))
 				continue;
@@ -339,7 +360,7 @@ void vfio_ccw_retire(struct vfio_ccw_private *private, bool reenable)
  * word is SUBMITTED and only under retire_mutex (no other R can claim)
  * and sch->lock (I cannot claim), so nobody can free it meanwhile
  * (lkmm/P4-unmap-peek-vs-work). A TRANSLATING or CLAIMED area is waited
- * for, as vfio_ccw_retire() does; then it is SUBMITTED again or IDLE.
+ * for first (vccw_settle()).
  */
 bool vfio_ccw_unmap_needs_retire(struct vfio_ccw_private *private, u64 iova,
 				 u64 length)
@@ -349,28 +370,13 @@ bool vfio_ccw_unmap_needs_retire(struct vfio_ccw_private *private, u64 iova,
 	bool pinned = false, seen = false;
 
 	mutex_lock(&private->retire_mutex);
-	while (!seen) {
-		switch (vccw_own_read(own)) {
-		case VCCW_OWN_TRANSLATING:
-			vccw_own_wait_leave(own, VCCW_OWN_TRANSLATING);
-			break;
-		case VCCW_OWN_CLAIMED:
-			flush_work(&private->io_work);
-			vccw_own_wait_leave(own, VCCW_OWN_CLAIMED);
-			break;
-		case VCCW_OWN_IDLE:
+	while (!seen && vccw_settle(private) == VCCW_OWN_SUBMITTED) {
+		spin_lock_irq(&sch->lock);
+		if (vccw_own_read(own) == VCCW_OWN_SUBMITTED) {
+			pinned = vccw_cp_iova_pinned(&private->cp, iova, length);
 			seen = true;
-			break;
-		case VCCW_OWN_SUBMITTED:
-			spin_lock_irq(&sch->lock);
-			if (vccw_own_read(own) == VCCW_OWN_SUBMITTED) {
-				pinned = vccw_cp_iova_pinned(&private->cp, iova,
-							     length);
-				seen = true;
-			}
-			spin_unlock_irq(&sch->lock);
-			break;
 		}
+		spin_unlock_irq(&sch->lock);
 	}
 	mutex_unlock(&private->retire_mutex);
 	return pinned;

@@ -45,29 +45,14 @@ def section(lines, begin, end):
     return out if inside else None
 
 
-def tap_blocks(lines):
-    """{name: (lines, rc)} from VCCW-TAP-BEGIN/END frames."""
+def framed_blocks(lines, kind):
+    """{name: (lines, rc)} from VCCW-<kind>-BEGIN/END frames."""
+    begin, end = f"VCCW-{kind}-BEGIN: ", f"VCCW-{kind}-END: "
     blocks, name, cur = {}, None, []
     for line in lines:
-        if line.startswith("VCCW-TAP-BEGIN: "):
+        if line.startswith(begin):
             name, cur = line.split(": ", 1)[1].strip(), []
-        elif line.startswith("VCCW-TAP-END: ") and name:
-            m = re.search(r"rc=(\d*)", line)
-            rc = int(m.group(1)) if m and m.group(1) else None
-            blocks[name] = (cur, rc)
-            name = None
-        elif name:
-            cur.append(line)
-    return blocks
-
-
-def bench_blocks(lines):
-    """{name: (lines, rc)} from VCCW-BENCH-BEGIN/END frames."""
-    blocks, name, cur = {}, None, []
-    for line in lines:
-        if line.startswith("VCCW-BENCH-BEGIN: "):
-            name, cur = line.split(": ", 1)[1].strip(), []
-        elif line.startswith("VCCW-BENCH-END: ") and name:
+        elif line.startswith(end) and name:
             m = re.search(r"rc=(\d*)", line)
             rc = int(m.group(1)) if m and m.group(1) else None
             blocks[name] = (cur, rc)
@@ -158,8 +143,8 @@ def main(argv):
     print(f"kcsan: {ndriver} driver, {len(verdicts) - ndriver} foreign")
 
     passed = failed = 0
-    blocks = tap_blocks(lines)
-    benches = bench_blocks(lines)
+    blocks = framed_blocks(lines, "TAP")
+    benches = framed_blocks(lines, "BENCH")
     for name in expect:
         if name not in blocks and name not in benches:
             problems.append(f"{name}: selftest did not report")

@@ -226,6 +226,30 @@ TEST_F(race, P2_clear_start_collision)
 }
 
 /*
+ * Q is held with the START's final IRB (claimed by I) next in the ring:
+ * let it through; exactly one free, the word IDLE, the START's ending in
+ * the io region and its data in place.
+ */
+static void final_irb_frees_once(struct __test_metadata *_metadata,
+				 struct vccw_dev *d, long frees0)
+{
+	struct irb_view irb = { 0 };
+
+	ASSERT_TRUE(step_one());
+	ASSERT_EQ(0, hook("release"));
+	ASSERT_LT(0, vccw_wait_io(d, IO_TIMEOUT_MS));
+	ASSERT_TRUE(wait_stat("frees", frees0 + 1));
+	EXPECT_EQ(frees0 + 1, stat_of("frees"));
+	EXPECT_EQ(0, stat_of("own"));
+	ASSERT_EQ(0, vccw_read_irb(d, &irb));
+	EXPECT_NE(0, scsw_fctl(&irb.scsw) & SCSW_FCTL_START);
+	EXPECT_EQ(0, scsw_actl(&irb.scsw) &
+		  (SCSW_ACTL_SCHACT | SCSW_ACTL_DEVACT));
+	EXPECT_EQ(DEV_STAT_CHN_END | DEV_STAT_DEV_END, scsw_dstat(&irb.scsw));
+	EXPECT_EQ(0xff, ((uint8_t *)vccw_ptr(d, 0x1000))[0]);
+}
+
+/*
  * lkmm/P3-intermediate-then-final. Right after W's ssch, under the same
  * sch->lock, the hook hands I a made-up intermediate IRB (PCI, subchannel
  * and device still active); then the cp's real final IRB comes. Q is held
@@ -266,18 +290,8 @@ TEST_F(race, P3_intermediate_then_final)
 	EXPECT_EQ(vccw_addr(d, 0) + sizeof(struct ccw1), irb.scsw.cpa);
 
 	/* Q processes the final IRB, with the claim: exactly one free. */
-	ASSERT_TRUE(step_one());
-	ASSERT_EQ(0, hook("release"));
-	ASSERT_LT(0, vccw_wait_io(d, IO_TIMEOUT_MS));
-	ASSERT_TRUE(wait_stat("frees", self->frees0 + 1));
-	EXPECT_EQ(self->frees0 + 1, stat_of("frees"));
-	EXPECT_EQ(0, stat_of("own"));
+	final_irb_frees_once(_metadata, d, self->frees0);
 	EXPECT_EQ(deliv0 + 2, stat_of("irb_delivered"));
-	ASSERT_EQ(0, vccw_read_irb(d, &irb));
-	EXPECT_EQ(0, scsw_actl(&irb.scsw) &
-		  (SCSW_ACTL_SCHACT | SCSW_ACTL_DEVACT));
-	EXPECT_EQ(DEV_STAT_CHN_END | DEV_STAT_DEV_END, scsw_dstat(&irb.scsw));
-	EXPECT_EQ(0xff, ((uint8_t *)vccw_ptr(d, 0x1000))[0]);
 	EXPECT_TRUE(good_sense_id(d));
 }
 
@@ -315,15 +329,7 @@ TEST_F(race, P5_unsolicited_while_submitted)
 	EXPECT_EQ(0, scsw_fctl(&irb.scsw));
 
 	/* Q processes the START's final IRB: exactly one free. */
-	ASSERT_TRUE(step_one());
-	ASSERT_EQ(0, hook("release"));
-	ASSERT_LT(0, vccw_wait_io(d, IO_TIMEOUT_MS));
-	ASSERT_TRUE(wait_stat("frees", self->frees0 + 1));
-	EXPECT_EQ(self->frees0 + 1, stat_of("frees"));
-	EXPECT_EQ(0, stat_of("own"));
-	ASSERT_EQ(0, vccw_read_irb(d, &irb));
-	EXPECT_NE(0, scsw_fctl(&irb.scsw) & SCSW_FCTL_START);
-	EXPECT_EQ(DEV_STAT_CHN_END | DEV_STAT_DEV_END, scsw_dstat(&irb.scsw));
+	final_irb_frees_once(_metadata, d, self->frees0);
 	EXPECT_TRUE(good_sense_id(d));
 }
 

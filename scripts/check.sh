@@ -32,7 +32,11 @@ add() {
 }
 
 mode=${1:-all}
-if [ "$mode" != --guest-only ]; then
+case "$mode" in
+all | --host-only | --guest-only | --bench-only) ;;
+*) echo "usage: check.sh [--host-only|--guest-only|--bench-only]" >&2; exit 2 ;;
+esac
+if [ "$mode" = all ] || [ "$mode" = --host-only ]; then
 echo "== host: log classifier tests"
 out=$("$TOP/scripts/test-check-log.sh" 2>&1)
 echo "$out"
@@ -82,7 +86,7 @@ if [ "$mode" = --bench-only ]; then
 	exit
 fi
 
-if [ "$mode" != --host-only ]; then
+if [ "$mode" = all ] || [ "$mode" = --guest-only ]; then
 	mkdir -p "$TOP/build"
 	log="$TOP/build/guest-${DRIVER:-ours}-$KCONFIG.log"
 	echo "== guest: $KCONFIG kernel, DRIVER=${DRIVER:-ours}"

@@ -578,6 +578,28 @@ static int vfio_ccw_chp_event(struct subchannel *sch, struct chp_link *link,
 	return 0;
 }
 
+#ifdef CONFIG_VFIO_CCW_DEBUG_HOOKS
+/*
+ * Debug hooks (vfio_ccw_hooks.h): what css does for a channel-path event
+ * from a CRW (CHP_OFFLINE, CHP_ONLINE), on the subchannel's first path.
+ * QEMU never reports one for its virtual channel paths.
+ */
+int vfio_ccw_inject_chp_event(struct vfio_ccw_private *private, int event)
+{
+	struct subchannel *sch = private->sch;
+	struct chp_link link = {};
+	int ret = -ENODEV;
+
+	spin_lock_irq(&sch->lock);
+	if (sch->ssd_info.path_mask & 0x80) {
+		link.chpid = sch->ssd_info.chpid[0];
+		ret = vfio_ccw_chp_event(sch, &link, event);
+	}
+	spin_unlock_irq(&sch->lock);
+	return ret;
+}
+#endif
+
 static struct css_device_id vfio_ccw_sch_ids[] = {
 	{ .match_flags = 0x1, .type = SUBCHANNEL_TYPE_IO, },
 	{ /* end of list */ },

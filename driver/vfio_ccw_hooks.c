@@ -7,6 +7,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
+#include "chp.h"
 #include "vfio_ccw_private.h"
 
 static const char * const vccw_hook_names[] = {
@@ -141,6 +142,17 @@ static ssize_t vccw_hook_write(struct file *file, const char __user *ubuf,
 		h->after_ssch = kind;
 		spin_unlock(&h->lock);
 		return count;
+	}
+	if (!strcmp(buf, "inject chp offline") ||
+	    !strcmp(buf, "inject chp online")) {
+		struct vfio_ccw_private *private =
+			container_of(h, struct vfio_ccw_private, hooks);
+		int ret;
+
+		ret = vfio_ccw_inject_chp_event(private,
+						strstr(buf, "offline") ?
+						CHP_OFFLINE : CHP_ONLINE);
+		return ret ? ret : count;
 	}
 	if (!strcmp(buf, "inject unsolicited")) {
 		struct vfio_ccw_private *private =

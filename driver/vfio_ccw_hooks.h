@@ -17,6 +17,9 @@
  *                           so it comes before the real IRBs of the cp
  *   write "inject unsolicited"
  *                           hand I a made-up unsolicited IRB now
+ *   write "inject chp offline" | "inject chp online"
+ *                           call the chp_event handler as css does for
+ *                           a channel-path CRW, on the first path
  *   read                    "armed=<point> waiting=<n> passes=<n>
  *                            after_ssch=<kind>"
  * A held party is let go by itself after VCCW_HOOK_MAX_HOLD seconds, so a
@@ -67,6 +70,7 @@ void vccw_hooks_release(struct vccw_hooks *h);
 int vccw_hook_after_ssch(struct vccw_hooks *h);
 void vfio_ccw_inject_irb(struct vfio_ccw_private *private,
 			 enum vccw_inject kind, u32 cpa);
+int vfio_ccw_inject_chp_event(struct vfio_ccw_private *private, int event);
 #else
 static inline void vccw_hooks_init(struct vccw_hooks *h) {}
 static inline void vccw_hook(struct vccw_hooks *h, enum vccw_hook_point pt) {}

@@ -285,12 +285,18 @@ static ssize_t vccw_crw_read(struct vfio_ccw_private *private,
 		list_del(&c->next);
 	more = !list_empty(&private->crw);
 	spin_unlock_irq(&private->crw_lock);
-	if (c) {
+	if (c)
 		memcpy(&r.crw, &c->crw, sizeof(r.crw));
-		kfree(c);
-	}
-	if (copy_to_user(buf, (char *)&r + pos, count))
+	if (copy_to_user(buf, (char *)&r + pos, count)) {
+		/* Not delivered: back to the head, for the next read. */
+		if (c) {
+			spin_lock_irq(&private->crw_lock);
+			list_add(&c->next, &private->crw);
+			spin_unlock_irq(&private->crw_lock);
+		}
 		return -EFAULT;
+	}
+	kfree(c);
 	if (more)
 		queue_work(vfio_ccw_work_q, &private->crw_work);
 	return count;

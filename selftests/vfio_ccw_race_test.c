@@ -620,6 +620,72 @@ TEST_F(race, P5_deferred_cc)
 	EXPECT_TRUE(good_sense_id(d));
 }
 
+/* One read of the CRW region: the CRW word, or -errno. */
+static int64_t read_crw(struct vccw_dev *d, void *buf)
+{
+	struct ccw_crw_region r;
+	ssize_t n = pread(d->device, buf ?: &r, sizeof(r), d->crw.offset);
+
+	if (n != sizeof(r))
+		return n < 0 ? -errno : -EIO;
+	return buf ? 0 : r.crw;
+}
+
+/*
+ * Not a race: channel-path events QEMU never reports. The hook calls the
+ * chp_event handler as css does for a channel-path CRW (CHP_OFFLINE, then
+ * CHP_ONLINE) on the subchannel's first path. Each queues a CRW for
+ * userspace: the CRW eventfd fires, the region gives the CRW (channel
+ * path, "permanent error" then "initialized", the chpid) once and is
+ * then empty; a read into a bad buffer fails with EFAULT and leaves the
+ * CRW queued. The device still runs a program afterwards.
+ */
+TEST_F(race, crw_chp_offline_online)
+{
+	struct vccw_dev *d = &self->d;
+	uint8_t schib[SCHIB_AREA_SIZE];
+	struct pollfd p;
+	uint64_t v;
+	int64_t crw;
+	void *bad;
+	int efd;
+
+	ASSERT_EQ((ssize_t)sizeof(schib),
+		  pread(d->device, schib, sizeof(schib), d->schib.offset));
+	efd = eventfd(0, EFD_CLOEXEC);
+	ASSERT_LE(0, efd);
+	ASSERT_EQ(0, vccw_set_irq(d->device, VFIO_CCW_CRW_IRQ_INDEX, efd));
+	EXPECT_EQ(0, read_crw(d, NULL));	/* nothing queued */
+
+	ASSERT_EQ(0, hook("inject chp offline"));
+	p = (struct pollfd){ .fd = efd, .events = POLLIN };
+	ASSERT_EQ(1, poll(&p, 1, IO_TIMEOUT_MS)) TH_LOG("no CRW eventfd");
+	ASSERT_EQ((ssize_t)sizeof(v), read(efd, &v, sizeof(v)));
+	bad = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, bad);
+	EXPECT_EQ(-EFAULT, read_crw(d, bad));
+	munmap(bad, 4096);
+	crw = read_crw(d, NULL);
+	ASSERT_LT(0, crw) TH_LOG("CRW lost after the failed read");
+	EXPECT_EQ(0x4, (crw >> 24) & 0xf);	/* rsc: channel path */
+	EXPECT_EQ(0x6, (crw >> 16) & 0x3f);	/* erc: perm. error */
+	EXPECT_EQ(schib[16], crw & 0xffff);	/* rsid: the chpid */
+	EXPECT_EQ(0, read_crw(d, NULL));
+
+	ASSERT_EQ(0, hook("inject chp online"));
+	ASSERT_EQ(1, poll(&p, 1, IO_TIMEOUT_MS));
+	ASSERT_EQ((ssize_t)sizeof(v), read(efd, &v, sizeof(v)));
+	crw = read_crw(d, NULL);
+	EXPECT_EQ(0x4, (crw >> 24) & 0xf);
+	EXPECT_EQ(0x2, (crw >> 16) & 0x3f);	/* erc: initialized */
+	EXPECT_EQ(schib[16], crw & 0xffff);
+	EXPECT_EQ(0, read_crw(d, NULL));
+
+	EXPECT_EQ(0, vccw_set_irq(d->device, VFIO_CCW_CRW_IRQ_INDEX, -1));
+	close(efd);
+	EXPECT_TRUE(good_sense_id(d));
+}
+
 int main(int argc, char **argv)
 {
 	if (strcmp(getenv("VFIO_CCW_DRIVER") ?: "", "ours")) {

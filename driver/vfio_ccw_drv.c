@@ -542,6 +542,7 @@ static int vfio_ccw_chp_event(struct subchannel *sch, struct chp_link *link,
 	struct vfio_ccw_private *private = vccw_private_locked(sch);
 	int mask = chp_ssd_get_mask(&sch->ssd_info, link);
 	int retry = 255;
+	bool active;
 
 	if (!private || !mask)
 		return 0;
@@ -552,15 +553,20 @@ static int vfio_ccw_chp_event(struct subchannel *sch, struct chp_link *link,
 	if (cio_update_schib(sch))
 		return -ENODEV;
 
+	/*
+	 * A function in progress on the path going away is ended; an idle
+	 * subchannel is left alone (a halt would only make an interrupt).
+	 */
+	active = (sch->schib.pmcw.lpum & mask) && scsw_actl(&sch->schib.scsw);
 	switch (event) {
 	case CHP_VARY_OFF:
 		sch->opm &= ~mask;
 		sch->lpm &= ~mask;
-		if (sch->schib.pmcw.lpum & mask)
+		if (active)
 			cio_cancel_halt_clear(sch, &retry);
 		break;
 	case CHP_OFFLINE:
-		if (sch->schib.pmcw.lpum & mask)
+		if (active)
 			cio_cancel_halt_clear(sch, &retry);
 		vfio_ccw_queue_crw(private, CRW_RSC_CPATH, CRW_ERC_PERRN,
 				   link->chpid.id);

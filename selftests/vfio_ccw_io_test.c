@@ -447,7 +447,8 @@ static int file_has(const char *path, const char *needle)
  * The channel path of the subchannel varied off and on through its sysfs
  * status (css calls chp_event with CHP_VARY_OFF, then CHP_VARY_ON) while
  * the device is open and idle: the device then still runs a program. Our
- * driver logs each event with the path's mask in its s390dbf area. (No
+ * driver logs each event with the path's mask in its s390dbf area and
+ * does not halt the idle subchannel (no interrupt comes). (No
  * START while varied off: QEMU keeps a deferred cc 3 on the subchannel
  * for good once a program is started without a usable path.)
  */
@@ -460,6 +461,7 @@ TEST_F(io, chp_vary_off_on)
 	struct ccw1 *ccw = vccw_ptr(d, 0);
 	struct irb_view irb;
 	int ours = !strcmp(getenv("VFIO_CCW_DRIVER") ?: "", "ours");
+	int64_t ev;
 
 	ASSERT_EQ((ssize_t)sizeof(schib),
 		  pread(d->device, schib, sizeof(schib), d->schib.offset));
@@ -478,6 +480,14 @@ TEST_F(io, chp_vary_off_on)
 		EXPECT_TRUE(file_has(dbf, "chp event 2 mask 80"))
 			TH_LOG("no vary-on event in %s", dbf);
 	}
+
+	/*
+	 * The in-tree driver halts the idle subchannel (its last path used
+	 * went away): take that interrupt first. Ours leaves it alone.
+	 */
+	ev = vccw_wait_io(d, 500);
+	if (ours)
+		EXPECT_EQ(0, ev) TH_LOG("an idle subchannel got an interrupt");
 
 	sense_id_ccw(d, ccw, 0x1000, CCW_FLAG_SLI, 7);
 	ASSERT_EQ(0, run_cp(d, 0, &irb));
@@ -619,6 +629,73 @@ TEST_F(io, trace_transitions)
 	for (i = 0; i < nwant; i++)
 		EXPECT_NE(NULL, strstr(buf, want[i]))
 			TH_LOG("'%s' not traced", want[i]);
+}
+
+struct remover {
+	char path[160];
+	int ret;
+	volatile int done;
+};
+
+static void *remove_fn(void *arg)
+{
+	struct remover *r = arg;
+
+	r->ret = vccw_put(r->path, "1");
+	r->done = 1;
+	return NULL;
+}
+
+/*
+ * Removing the mdev while userspace has it open: the driver relays vfio's
+ * request to the REQ eventfd, the removal waits until userspace closes
+ * the device, then completes; a new mdev with the same uuid works. (Last
+ * in this program: it replaces the mdev the others use.)
+ */
+TEST_F(io, remove_request_while_open)
+{
+	struct vccw_dev *d = &self->d;
+	struct remover r = { 0 };
+	const char *sch = getenv("VFIO_CCW_SCH");
+	char create[160], uuid[64];
+	struct irb_view irb;
+	struct pollfd p;
+	const char *step = "";
+	pthread_t t;
+	uint64_t v;
+	int efd, ret;
+
+	ASSERT_NE(NULL, sch);
+	snprintf(uuid, sizeof(uuid), "%s", d->uuid);
+	snprintf(r.path, sizeof(r.path), "/sys/bus/mdev/devices/%s/remove",
+		 uuid);
+	snprintf(create, sizeof(create),
+		 "/sys/bus/css/devices/%s/mdev_supported_types/vfio_ccw-io/create",
+		 sch);
+	efd = eventfd(0, EFD_CLOEXEC);
+	ASSERT_LE(0, efd);
+	ASSERT_EQ(0, vccw_set_irq(d->device, VFIO_CCW_REQ_IRQ_INDEX, efd));
+
+	ASSERT_EQ(0, pthread_create(&t, NULL, remove_fn, &r));
+	p = (struct pollfd){ .fd = efd, .events = POLLIN };
+	EXPECT_EQ(1, poll(&p, 1, IO_TIMEOUT_MS)) TH_LOG("no request");
+	EXPECT_EQ((ssize_t)sizeof(v), read(efd, &v, sizeof(v)));
+	EXPECT_EQ(0, r.done) TH_LOG("removed while open");
+
+	vccw_close(d);
+	pthread_join(t, NULL);
+	close(efd);
+	EXPECT_EQ(0, r.ret) TH_LOG("remove: %s", strerror(-r.ret));
+	ASSERT_NE(0, access(r.path, F_OK)) TH_LOG("mdev still there");
+
+	ASSERT_EQ(0, vccw_put(create, uuid)) TH_LOG("%s", create);
+	ret = vccw_open(d, uuid, &step);
+	ASSERT_EQ(0, ret) TH_LOG("%s: %s", step, strerror(-ret));
+	self->starts0 = stat_of(uuid, "starts");
+	self->frees0 = stat_of(uuid, "frees");
+	sense_id_ccw(d, vccw_ptr(d, 0), 0x1000, CCW_FLAG_SLI, 7);
+	ASSERT_EQ(0, run_cp(d, 0, &irb));
+	EXPECT_TRUE(good_end(&irb));
 }
 
 TEST_HARNESS_MAIN

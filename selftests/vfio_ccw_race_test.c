@@ -646,7 +646,8 @@ static int64_t read_crw(struct vccw_dev *d, void *buf)
  * userspace: the CRW eventfd fires, the region gives the CRW (channel
  * path, "permanent error" then "initialized", the chpid) once and is
  * then empty; a read into a bad buffer fails with EFAULT and leaves the
- * CRW queued. The device still runs a program afterwards.
+ * CRW queued (checked by hand once against a driver that drops it: "CRW
+ * lost"). The device still runs a program afterwards.
  */
 TEST_F(race, crw_chp_offline_online)
 {

@@ -10,7 +10,8 @@
  * (on one line). A program's time runs from the pwrite of the io region
  * to the read of its IRB after the eventfd fired: translation, pinning,
  * ssch, QEMU running the program, the interrupt, the work item and the
- * copy-out. "make bench" boots one guest, runs this against our module
+ * copy-out. The clear case times a CSCH through the async region the
+ * same way. "make bench" boots one guest, runs this against our module
  * and then against the in-tree one, and scripts/bench-table.py prints
  * the two side by side.
  *
@@ -181,6 +182,30 @@ static uint64_t run_one(struct vccw_dev *d, const struct bench *b)
 	return t1 - t0 ? t1 - t0 : 1;
 }
 
+/* One CLEAR SUBCHANNEL of the idle subchannel through the async region. */
+static uint64_t run_clear(struct vccw_dev *d)
+{
+	struct ccw_cmd_region r = { .command = VFIO_CCW_ASYNC_CMD_CSCH };
+	struct irb_view irb = { 0 };
+	uint64_t t0, t1;
+
+	t0 = now_ns();
+	if (pwrite(d->device, &r, sizeof(r), d->async.offset) != sizeof(r)) {
+		fprintf(stderr, "clear: %s\n", strerror(errno));
+		return 0;
+	}
+	if (vccw_wait_io(d, IO_TIMEOUT_MS) <= 0 || vccw_read_irb(d, &irb)) {
+		fprintf(stderr, "clear: no IRB\n");
+		return 0;
+	}
+	t1 = now_ns();
+	if (!(scsw_fctl(&irb.scsw) & SCSW_FCTL_CLEAR)) {
+		fprintf(stderr, "clear: IRB without the clear function\n");
+		return 0;
+	}
+	return t1 - t0 ? t1 - t0 : 1;
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -279,6 +304,18 @@ int main(void)
 			return 1;
 		report(benches[i].name, t, n, wall);
 	}
+
+	printf("# clear: CSCH of the idle subchannel (async region) to its IRB\n");
+	for (i = 0; i < WARMUP; i++)
+		if (!run_clear(&d[0]))
+			return 1;
+	wall = now_ns();
+	for (i = 0; i < (size_t)n; i++) {
+		t[i] = run_clear(&d[0]);
+		if (!t[i])
+			return 1;
+	}
+	report("clear", t, n, now_ns() - wall);
 
 	/* Both mdevs at once, a thread each: the figures of the pair. */
 	if (open_dev(&d[1], 1))

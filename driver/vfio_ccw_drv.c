@@ -110,6 +110,57 @@ out:
 	queue_work(vfio_ccw_work_q, &private->io_work);
 }
 
+#ifdef CONFIG_VFIO_CCW_DEBUG_HOOKS
+/* Debug hooks, in I: hold @irb back instead of taking it? */
+static bool vccw_hook_hold_irb(struct vfio_ccw_private *private,
+			       struct irb *irb)
+{
+	struct vccw_hooks *h = &private->hooks;
+
+	if (!h->hold_irbs || h->nr_held == ARRAY_SIZE(h->held))
+		return false;
+	memcpy(&h->held[h->nr_held++], irb, sizeof(*irb));
+	return true;
+}
+
+/*
+ * Debug hooks (vfio_ccw_hooks.h): start holding back the real IRBs (@on),
+ * or stop and hand I the held ones, in order, with sch->lock held as cio
+ * would.
+ */
+void vfio_ccw_hook_hold_irbs(struct vfio_ccw_private *private, bool on)
+{
+	struct vccw_hooks *h = &private->hooks;
+	struct subchannel *sch = private->sch;
+	unsigned int i;
+
+	spin_lock_irq(&sch->lock);
+	h->hold_irbs = on;
+	if (!on) {
+		for (i = 0; i < h->nr_held; i++)
+			vccw_irq_take(private, &h->held[i]);
+		h->nr_held = 0;
+	}
+	spin_unlock_irq(&sch->lock);
+}
+
+unsigned int vfio_ccw_hook_nr_held(struct vfio_ccw_private *private)
+{
+	unsigned int n;
+
+	spin_lock_irq(&private->sch->lock);
+	n = private->hooks.nr_held;
+	spin_unlock_irq(&private->sch->lock);
+	return n;
+}
+#else
+static inline bool vccw_hook_hold_irb(struct vfio_ccw_private *private,
+				      struct irb *irb)
+{
+	return false;
+}
+#endif
+
 /*
  * I: the css irq callback, called by cio with sch->lock held and the IRB
  * in this CPU's cio_irb.
@@ -132,6 +183,8 @@ static void vfio_ccw_sch_irq(struct subchannel *sch)
 	ret = -vccw_inject_deferred_cc(sch);
 	if (ret > 0 && ret <= 3)
 		irb->scsw.cmd.cc = ret;
+	if (vccw_hook_hold_irb(private, irb))
+		return;
 	vccw_irq_take(private, irb);
 }
 

@@ -101,11 +101,14 @@ void vccw_hooks_release(struct vccw_hooks *h)
 static int vccw_hook_show(struct seq_file *m, void *unused)
 {
 	struct vccw_hooks *h = m->private;
+	struct vfio_ccw_private *private =
+		container_of(h, struct vfio_ccw_private, hooks);
+	unsigned int held = vfio_ccw_hook_nr_held(private);
 
 	spin_lock(&h->lock);
-	seq_printf(m, "armed=%s waiting=%u passes=%lu after_ssch=%s\n",
+	seq_printf(m, "armed=%s waiting=%u passes=%lu after_ssch=%s held=%u\n",
 		   vccw_hook_names[h->armed], h->waiting, h->passes,
-		   vccw_inject_names[h->after_ssch]);
+		   vccw_inject_names[h->after_ssch], held);
 	spin_unlock(&h->lock);
 	return 0;
 }
@@ -129,8 +132,14 @@ static ssize_t vccw_hook_write(struct file *file, const char __user *ubuf,
 	buf[count] = '\0';
 	strim(buf);
 
-	if (!strcmp(buf, "release")) {
-		vccw_hooks_release(h);
+	if (!strcmp(buf, "release") || !strcmp(buf, "release irq") ||
+	    !strcmp(buf, "hold irq")) {
+		struct vfio_ccw_private *private =
+			container_of(h, struct vfio_ccw_private, hooks);
+
+		if (!strcmp(buf, "release"))
+			vccw_hooks_release(h);
+		vfio_ccw_hook_hold_irbs(private, !strcmp(buf, "hold irq"));
 		return count;
 	}
 	if (!strncmp(buf, "after-ssch ", 11)) {

@@ -17,11 +17,18 @@
  *                           so it comes before the real IRBs of the cp
  *   write "inject unsolicited"
  *                           hand I a made-up unsolicited IRB now
+ *   write "hold irq"        I holds back the real IRBs it is given (up
+ *                           to VCCW_HOOK_MAX_HELD, later ones pass), as
+ *                           if the channel program ran on; a quiesce
+ *                           waiting for a final IRB meanwhile waits for
+ *                           one that passes
+ *   write "release irq"     hand I the held IRBs, in order, and stop
+ *                           holding ("release" does that too)
  *   write "inject chp offline" | "inject chp online"
  *                           call the chp_event handler as css does for
  *                           a channel-path CRW, on the first path
  *   read                    "armed=<point> waiting=<n> passes=<n>
- *                            after_ssch=<kind>"
+ *                            after_ssch=<kind> held=<n>"
  * A held party is let go by itself after VCCW_HOOK_MAX_HOLD seconds, so a
  * crashed test cannot wedge the kernel.
  *
@@ -36,6 +43,7 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
+#include <asm/cio.h>
 
 enum vccw_hook_point {
 	VCCW_HOOK_NONE,
@@ -49,6 +57,8 @@ enum vccw_inject {
 	VCCW_INJECT_UNSOLICITED,
 };
 
+#define VCCW_HOOK_MAX_HELD	4
+
 struct vccw_hooks {
 	spinlock_t lock;	/* the fields below */
 	wait_queue_head_t wq;
@@ -57,6 +67,10 @@ struct vccw_hooks {
 	unsigned int waiting;	/* parties held now, under lock */
 	unsigned long passes;	/* parties let through, under lock */
 	int after_ssch;		/* enum vccw_inject, under lock */
+	/* IRBs held back from I: under sch->lock, not the lock above. */
+	bool hold_irbs;
+	unsigned int nr_held;
+	struct irb held[VCCW_HOOK_MAX_HELD];
 };
 
 struct vfio_ccw_private;
@@ -71,6 +85,8 @@ int vccw_hook_after_ssch(struct vccw_hooks *h);
 void vfio_ccw_inject_irb(struct vfio_ccw_private *private,
 			 enum vccw_inject kind, u32 cpa);
 int vfio_ccw_inject_chp_event(struct vfio_ccw_private *private, int event);
+void vfio_ccw_hook_hold_irbs(struct vfio_ccw_private *private, bool on);
+unsigned int vfio_ccw_hook_nr_held(struct vfio_ccw_private *private);
 #else
 static inline void vccw_hooks_init(struct vccw_hooks *h) {}
 static inline void vccw_hook(struct vccw_hooks *h, enum vccw_hook_point pt) {}

@@ -517,6 +517,105 @@ TEST_F(race, P5_unsolicited_during_translation)
 	EXPECT_EQ(0, stat_of("pinned_pages"));
 }
 
+/* held= of the hook file: IRBs the hook holds back from I. */
+static int hook_held(void)
+{
+	char path[320], line[256];
+	const char *p;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/hook", dbg);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	p = fgets(line, sizeof(line), f) ? strstr(line, "held=") : NULL;
+	fclose(f);
+	return p ? atoi(p + 5) : -EPROTO;
+}
+
+static int dma_unmap(struct vccw_dev *d, uint64_t iova, uint64_t size)
+{
+	struct vfio_iommu_type1_dma_unmap um = {
+		.argsz = sizeof(um), .iova = iova, .size = size,
+	};
+
+	return ioctl(d->container, VFIO_IOMMU_UNMAP_DMA, &um) ? -errno : 0;
+}
+
+static int dma_map(struct vccw_dev *d, void *buf, uint64_t iova,
+		   uint64_t size)
+{
+	struct vfio_iommu_type1_dma_map map = {
+		.argsz = sizeof(map), .vaddr = (uintptr_t)buf, .iova = iova,
+		.size = size,
+		.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
+	};
+
+	return ioctl(d->container, VFIO_IOMMU_MAP_DMA, &map) ? -errno : 0;
+}
+
+/*
+ * lkmm/P4-unmap-peek-vs-work. The hook holds the START's real final IRB
+ * back from I, so the cp stays SUBMITTED as if the channel program ran
+ * on. A DMA unmap of a range the cp does not use looks at it and leaves
+ * it running: no retire, the word still SUBMITTED, its pages pinned. An
+ * unmap of the range it pinned ends it: R claims and frees, nothing stays
+ * pinned (rule 4). The held IRB then reaches I after the cp is gone: no
+ * claim, no second free, delivered to userspace. Checked by hand once
+ * with the unmap ending any submitted cp (this driver's earlier, coarse
+ * rule): the first unmap then retires at (*).
+ */
+TEST_F(race, P4_unmap_peek_vs_work)
+{
+	struct vccw_dev *d = &self->d;
+	struct irb_view irb = { 0 };
+	const size_t bsize = 0x10000;
+	uint64_t biova = d->iova + 16 * VCCW_DMA_SIZE;
+	void *b;
+	int i;
+
+	b = mmap(NULL, bsize, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, b);
+	ASSERT_EQ(0, dma_map(d, b, biova, bsize));
+
+	ASSERT_EQ(0, hook("hold irq"));
+	sense_id(d);
+	ASSERT_EQ((ssize_t)sizeof(struct ccw_io_region), start(d));
+	for (i = 0; i < 400 && hook_held() < 1; i++)
+		msleep(50);
+	ASSERT_EQ(1, hook_held()) TH_LOG("the final IRB was not held");
+	EXPECT_EQ(2, stat_of("own"));	/* SUBMITTED */
+	EXPECT_LT(0, stat_of("pinned_pages"));
+
+	/* Elsewhere: the running cp stays. */
+	ASSERT_EQ(0, dma_unmap(d, biova, bsize));
+	EXPECT_EQ(self->claims_retire0, stat_of("claims_retire"));	/* (*) */
+	EXPECT_EQ(self->frees0, stat_of("frees"));
+	EXPECT_EQ(2, stat_of("own"));
+	EXPECT_LT(0, stat_of("pinned_pages"));
+
+	/* Its own range: R ends it. */
+	ASSERT_EQ(0, dma_unmap(d, d->iova, d->dma_size));
+	EXPECT_EQ(self->claims_retire0 + 1, stat_of("claims_retire"));
+	EXPECT_EQ(self->frees0 + 1, stat_of("frees"));
+	EXPECT_EQ(0, stat_of("own"));
+	EXPECT_EQ(0, stat_of("pinned_pages"));
+
+	/* The IRB comes late: delivered, nothing claimed or freed. */
+	ASSERT_EQ(0, hook("release irq"));
+	ASSERT_LT(0, vccw_wait_io(d, IO_TIMEOUT_MS));
+	EXPECT_EQ(0, hook_held());
+	EXPECT_EQ(self->claims_irq0, stat_of("claims_irq"));
+	EXPECT_EQ(self->frees0 + 1, stat_of("frees"));
+	ASSERT_EQ(0, vccw_read_irb(d, &irb));
+	EXPECT_NE(0, scsw_fctl(&irb.scsw) & SCSW_FCTL_START);
+
+	ASSERT_EQ(0, dma_map(d, d->dma, d->iova, d->dma_size));
+	EXPECT_TRUE(good_sense_id(d));
+	munmap(b, bsize);
+}
+
 /* fail_function: inject @retval into @fn once. */
 static int inject(const char *fn, long retval)
 {

@@ -536,8 +536,9 @@ static void *remap_fn(void *arg)
  * driver ends none of them (claims_retire does not move). QEMU runs a
  * program inside ssch and interrupts right after, so an unmap rarely
  * finds one SUBMITTED: a driver that ended any submitted cp on any unmap
- * passed this test too when checked by hand; lkmm/P4-unmap-peek-vs-work
- * is what covers the look at the cp.
+ * passed this test too when checked by hand. race.P4_unmap_peek_vs_work
+ * holds the IRB back to force that case; this one also runs against the
+ * in-tree driver.
  */
 TEST_F(io, dma_unmap_elsewhere_keeps_io)
 {

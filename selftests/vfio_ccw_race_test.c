@@ -517,14 +517,25 @@ TEST_F(race, P5_unsolicited_during_translation)
 	EXPECT_EQ(0, stat_of("pinned_pages"));
 }
 
-/* held= of the hook file: IRBs the hook holds back from I. */
-static int hook_held(void)
+/* Write @cmd to the hook file of the mdev @uuid. */
+static int hook_of(const char *uuid, const char *cmd)
+{
+	char path[320];
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/vfio_ccw/%s/hook",
+		 uuid);
+	return vccw_put(path, cmd);
+}
+
+/* held= of the hook file of @uuid: IRBs the hook holds back from I. */
+static int hook_held(const char *uuid)
 {
 	char path[320], line[256];
 	const char *p;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/hook", dbg);
+	snprintf(path, sizeof(path), "/sys/kernel/debug/vfio_ccw/%s/hook",
+		 uuid);
 	f = fopen(path, "r");
 	if (!f)
 		return -errno;
@@ -533,21 +544,29 @@ static int hook_held(void)
 	return p ? atoi(p + 5) : -EPROTO;
 }
 
-static int dma_unmap(struct vccw_dev *d, uint64_t iova, uint64_t size)
+static bool wait_held_irb(const char *uuid)
+{
+	int i;
+
+	for (i = 0; i < 400 && hook_held(uuid) < 1; i++)
+		msleep(50);
+	return hook_held(uuid) == 1;
+}
+
+static int dma_unmap(struct vccw_dev *d)
 {
 	struct vfio_iommu_type1_dma_unmap um = {
-		.argsz = sizeof(um), .iova = iova, .size = size,
+		.argsz = sizeof(um), .iova = d->iova, .size = d->dma_size,
 	};
 
 	return ioctl(d->container, VFIO_IOMMU_UNMAP_DMA, &um) ? -errno : 0;
 }
 
-static int dma_map(struct vccw_dev *d, void *buf, uint64_t iova,
-		   uint64_t size)
+static int dma_map(struct vccw_dev *d)
 {
 	struct vfio_iommu_type1_dma_map map = {
-		.argsz = sizeof(map), .vaddr = (uintptr_t)buf, .iova = iova,
-		.size = size,
+		.argsz = sizeof(map), .vaddr = (uintptr_t)d->dma,
+		.iova = d->iova, .size = d->dma_size,
 		.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
 	};
 
@@ -555,65 +574,84 @@ static int dma_map(struct vccw_dev *d, void *buf, uint64_t iova,
 }
 
 /*
- * lkmm/P4-unmap-peek-vs-work. The hook holds the START's real final IRB
- * back from I, so the cp stays SUBMITTED as if the channel program ran
- * on. A DMA unmap of a range the cp does not use looks at it and leaves
- * it running: no retire, the word still SUBMITTED, its pages pinned. An
- * unmap of the range it pinned ends it: R claims and frees, nothing stays
- * pinned (rule 4). The held IRB then reaches I after the cp is gone: no
- * claim, no second free, delivered to userspace. Checked by hand once
- * with the unmap ending any submitted cp (this driver's earlier, coarse
- * rule): the first unmap then retires at (*).
+ * lkmm/P4-unmap-peek-vs-work. Both mdevs in one container, as QEMU has
+ * them, each with its own DMA window; the hook holds each START's real
+ * final IRB back from I, so both cps stay SUBMITTED as if their channel
+ * programs ran on. type1 calls every device of the container when a
+ * range with pins goes: unmapping mdev2's window must end mdev2's cp
+ * (R claims and frees, nothing pinned), and mdev1, whose cp pins nothing
+ * there, must look at its cp and leave it running (rule 4). Then its own
+ * window goes and its cp ends too. The held IRBs reach I after the cps
+ * are gone: no claim, no second free, delivered to userspace. Checked by
+ * hand once with the unmap ending any submitted cp (this driver's
+ * earlier, coarse rule): mdev1 then retires at (*).
  */
 TEST_F(race, P4_unmap_peek_vs_work)
 {
-	struct vccw_dev *d = &self->d;
+	struct vccw_dev *d = &self->d, d2;
+	const char *u1 = vccw_uuid(0), *u2 = vccw_uuid(1);
+	const char *step = "";
 	struct irb_view irb = { 0 };
-	const size_t bsize = 0x10000;
-	uint64_t biova = d->iova + 16 * VCCW_DMA_SIZE;
-	void *b;
-	int i;
+	long retire2, frees2, claims2, starts2;
+	int ret;
 
-	b = mmap(NULL, bsize, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, b);
-	ASSERT_EQ(0, dma_map(d, b, biova, bsize));
+	ASSERT_NE(NULL, u2);
+	ret = vccw_open_in(&d2, u2, d->container,
+			   d->iova + 16 * VCCW_DMA_SIZE, &step);
+	ASSERT_EQ(0, ret) TH_LOG("mdev2 %s: %s", step, strerror(-ret));
+	retire2 = vccw_stat(u2, "claims_retire");
+	frees2 = vccw_stat(u2, "frees");
+	claims2 = vccw_stat(u2, "claims_irq");
+	starts2 = vccw_stat(u2, "starts");
 
-	ASSERT_EQ(0, hook("hold irq"));
+	ASSERT_EQ(0, hook_of(u1, "hold irq"));
+	ASSERT_EQ(0, hook_of(u2, "hold irq"));
 	sense_id(d);
 	ASSERT_EQ((ssize_t)sizeof(struct ccw_io_region), start(d));
-	for (i = 0; i < 400 && hook_held() < 1; i++)
-		msleep(50);
-	ASSERT_EQ(1, hook_held()) TH_LOG("the final IRB was not held");
+	ASSERT_TRUE(wait_held_irb(u1)) TH_LOG("mdev1's IRB not held");
+	sense_id(&d2);
+	ASSERT_EQ((ssize_t)sizeof(struct ccw_io_region), start(&d2));
+	ASSERT_TRUE(wait_held_irb(u2)) TH_LOG("mdev2's IRB not held");
 	EXPECT_EQ(2, stat_of("own"));	/* SUBMITTED */
-	EXPECT_LT(0, stat_of("pinned_pages"));
+	EXPECT_EQ(2, vccw_stat(u2, "own"));
 
-	/* Elsewhere: the running cp stays. */
-	ASSERT_EQ(0, dma_unmap(d, biova, bsize));
+	/* mdev2's window: its cp ends, mdev1's stays. */
+	ASSERT_EQ(0, dma_unmap(&d2));
+	EXPECT_EQ(retire2 + 1, vccw_stat(u2, "claims_retire"));
+	EXPECT_EQ(frees2 + 1, vccw_stat(u2, "frees"));
+	EXPECT_EQ(0, vccw_stat(u2, "pinned_pages"));
 	EXPECT_EQ(self->claims_retire0, stat_of("claims_retire"));	/* (*) */
 	EXPECT_EQ(self->frees0, stat_of("frees"));
 	EXPECT_EQ(2, stat_of("own"));
 	EXPECT_LT(0, stat_of("pinned_pages"));
 
-	/* Its own range: R ends it. */
-	ASSERT_EQ(0, dma_unmap(d, d->iova, d->dma_size));
+	/* mdev1's own window: now its cp ends. */
+	ASSERT_EQ(0, dma_unmap(d));
 	EXPECT_EQ(self->claims_retire0 + 1, stat_of("claims_retire"));
 	EXPECT_EQ(self->frees0 + 1, stat_of("frees"));
 	EXPECT_EQ(0, stat_of("own"));
 	EXPECT_EQ(0, stat_of("pinned_pages"));
 
-	/* The IRB comes late: delivered, nothing claimed or freed. */
-	ASSERT_EQ(0, hook("release irq"));
+	/* The IRBs come late: delivered, nothing claimed or freed. */
+	ASSERT_EQ(0, hook_of(u1, "release irq"));
+	ASSERT_EQ(0, hook_of(u2, "release irq"));
 	ASSERT_LT(0, vccw_wait_io(d, IO_TIMEOUT_MS));
-	EXPECT_EQ(0, hook_held());
+	ASSERT_LT(0, vccw_wait_io(&d2, IO_TIMEOUT_MS));
 	EXPECT_EQ(self->claims_irq0, stat_of("claims_irq"));
+	EXPECT_EQ(claims2, vccw_stat(u2, "claims_irq"));
 	EXPECT_EQ(self->frees0 + 1, stat_of("frees"));
+	EXPECT_EQ(frees2 + 1, vccw_stat(u2, "frees"));
 	ASSERT_EQ(0, vccw_read_irb(d, &irb));
 	EXPECT_NE(0, scsw_fctl(&irb.scsw) & SCSW_FCTL_START);
 
-	ASSERT_EQ(0, dma_map(d, d->dma, d->iova, d->dma_size));
+	ASSERT_EQ(0, dma_map(d));
+	ASSERT_EQ(0, dma_map(&d2));
 	EXPECT_TRUE(good_sense_id(d));
-	munmap(b, bsize);
+	EXPECT_TRUE(good_sense_id(&d2));
+	vccw_close(&d2);
+	EXPECT_EQ(0, vccw_stat(u2, "pinned_pages"));
+	EXPECT_EQ(vccw_stat(u2, "starts") - starts2,
+		  vccw_stat(u2, "frees") - frees2);
 }
 
 /* fail_function: inject @retval into @fn once. */

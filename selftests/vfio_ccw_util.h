@@ -235,8 +235,24 @@ static inline int vccw_set_irq(int fd, uint32_t index, int efd)
  * Open the mdev, map VCCW_DMA_SIZE bytes at VCCW_IOVA_BASE and find the
  * regions. Returns 0 or a negative errno; *step names what failed.
  */
+static inline int vccw_open_in(struct vccw_dev *d, const char *uuid,
+			       int container, uint64_t iova,
+			       const char **step);
+
 static inline int vccw_open(struct vccw_dev *d, const char *uuid,
 			    const char **step)
+{
+	return vccw_open_in(d, uuid, -1, VCCW_IOVA_BASE, step);
+}
+
+/*
+ * vccw_open() into an existing @container (-1: a new one), with the DMA
+ * window at @iova: two devices in one container, as QEMU has them, see
+ * each other's DMA unmaps.
+ */
+static inline int vccw_open_in(struct vccw_dev *d, const char *uuid,
+			       int container, uint64_t iova,
+			       const char **step)
 {
 	struct vfio_group_status gs = { .argsz = sizeof(gs) };
 	struct vfio_iommu_type1_dma_map map = { .argsz = sizeof(map) };
@@ -253,7 +269,8 @@ static inline int vccw_open(struct vccw_dev *d, const char *uuid,
 	if (grp < 0)
 		return grp;
 	*step = "open /dev/vfio/vfio";
-	d->container = open("/dev/vfio/vfio", O_RDWR);
+	d->container = container < 0 ? open("/dev/vfio/vfio", O_RDWR) :
+				       dup(container);
 	if (d->container < 0)
 		return -errno;
 	*step = "VFIO_GET_API_VERSION";
@@ -276,7 +293,8 @@ static inline int vccw_open(struct vccw_dev *d, const char *uuid,
 	if (ioctl(d->group, VFIO_GROUP_SET_CONTAINER, &d->container))
 		return -errno;
 	*step = "VFIO_SET_IOMMU(TYPE1v2)";
-	if (ioctl(d->container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
+	if (container < 0 &&
+	    ioctl(d->container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
 		return -errno;
 	*step = "VFIO_GROUP_GET_DEVICE_FD";
 	d->device = ioctl(d->group, VFIO_GROUP_GET_DEVICE_FD, uuid);
@@ -292,7 +310,7 @@ static inline int vccw_open(struct vccw_dev *d, const char *uuid,
 		return -errno;
 	}
 	memset(d->dma, 0, d->dma_size);
-	d->iova = VCCW_IOVA_BASE;
+	d->iova = iova;
 	*step = "VFIO_IOMMU_MAP_DMA";
 	map.vaddr = (uintptr_t)d->dma;
 	map.iova = d->iova;

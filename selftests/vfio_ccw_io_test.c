@@ -533,12 +533,12 @@ static void *remap_fn(void *arg)
  * A DMA unmap of a range the channel program does not use leaves it
  * running: STARTs in a loop while another thread unmaps and maps a
  * second range; every program ends normally with its data, and our
- * driver ends none of them (claims_retire does not move). QEMU runs a
- * program inside ssch and interrupts right after, so an unmap rarely
- * finds one SUBMITTED: a driver that ended any submitted cp on any unmap
- * passed this test too when checked by hand. race.P4_unmap_peek_vs_work
- * holds the IRB back to force that case; this one also runs against the
- * in-tree driver.
+ * driver ends none of them (claims_retire does not move). With one
+ * device in the container type1 does not even call the driver for a
+ * range nobody pinned, so a driver that ended any submitted cp on any
+ * unmap passed this test too when checked by hand:
+ * race.P4_unmap_peek_vs_work is the test of that rule. This one also
+ * runs against the in-tree driver.
  */
 TEST_F(io, dma_unmap_elsewhere_keeps_io)
 {

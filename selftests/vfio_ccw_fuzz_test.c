@@ -1258,26 +1258,37 @@ static void gen_senseid(struct gen *g)
 	g->b2b = chance(g, 1, 16);
 }
 
-/* Valid chains, linked by TICs to fresh places. */
-static void gen_mix(struct gen *g)
+/*
+ * @nch runs of valid CCWs, each in a fresh place, the ORB's cpa at the
+ * first (@n CCWs), each but the last ending in a TIC to the next (1 to
+ * @maxn CCWs).
+ */
+static void put_tic_linked_runs(struct gen *g, int nch, int n, int maxn)
 {
-	int nchains = 1 + rnd(g, 4), i, n = 1 + rnd(g, 6), nn;
-	uint64_t at, next;
+	uint64_t at = alloc_chain(g, n + 1), next;
+	int i, nn;
 
-	orb_init(g, chance(g, 1, 6));
-	g->want = 0;
-	g->variant = "";
-	at = alloc_chain(g, n + 1);
 	g->orb.cpa = (uint32_t)at;
-	for (i = 0; i < nchains - 1; i++) {
+	for (i = 0; i < nch - 1; i++) {
 		put_valid_run(g, at, n, CCW_FLAG_CC);
-		nn = 1 + rnd(g, 6);
+		nn = 1 + rnd(g, maxn);
 		next = alloc_chain(g, nn + 1);
 		put_ccw(g, at + 8 * n, tic_to(next));
 		at = next;
 		n = nn;
 	}
 	put_valid_run(g, at, n, 0);
+}
+
+/* Valid chains, linked by TICs to fresh places. */
+static void gen_mix(struct gen *g)
+{
+	int nchains = 1 + rnd(g, 4), n = 1 + rnd(g, 6);
+
+	orb_init(g, chance(g, 1, 6));
+	g->want = 0;
+	g->variant = "";
+	put_tic_linked_runs(g, nchains, n, 6);
 	g->b2b = chance(g, 1, 24);
 }
 
@@ -1993,24 +2004,12 @@ static void gen_chain_len(struct gen *g)
 
 static void gen_chains(struct gen *g)
 {
-	int nch = chance(g, 1, 2) ? 16 : 17 + rnd(g, 3), i, n, nn;
-	uint64_t at, next;
+	int nch = chance(g, 1, 2) ? 16 : 17 + rnd(g, 3);
 
 	orb_init(g, chance(g, 1, 6));
 	g->want = nch <= 16 ? 0 : -EINVAL;
 	g->variant = nch <= 16 ? "16" : "17+";
-	n = 1 + rnd(g, 2);
-	at = alloc_chain(g, n + 1);
-	g->orb.cpa = (uint32_t)at;
-	for (i = 0; i < nch - 1; i++) {
-		put_valid_run(g, at, n, CCW_FLAG_CC);
-		nn = 1 + rnd(g, 2);
-		next = alloc_chain(g, nn + 1);
-		put_ccw(g, at + 8 * n, tic_to(next));
-		at = next;
-		n = nn;
-	}
-	put_valid_run(g, at, n, 0);
+	put_tic_linked_runs(g, nch, 1 + rnd(g, 2), 2);
 }
 
 static void gen_runoff(struct gen *g)

@@ -3,7 +3,8 @@
 #
 # check.sh [--host-only|--guest-only|--bench-only]: everything
 # "make check" runs.
-#  1. host tests: the KCSAN classifier and log checker on saved logs;
+#  1. host tests: the KCSAN classifier and log checker on saved logs,
+#     checkpatch --strict, sparse and W=1 on driver/;
 #  2. the LKMM proofs in lkmm/ (when herd7 is available);
 #  3. the guest: boot the KCSAN kernel in QEMU, run every selftest against
 #     $DRIVER and judge the log (scripts/check-log.py);
@@ -41,6 +42,20 @@ echo "== host: log classifier tests"
 out=$("$TOP/scripts/test-check-log.sh" 2>&1)
 echo "$out"
 add "$out"
+
+echo "== host: driver/ style: checkpatch --strict, sparse, W=1"
+# Every file recompiled, so that W=1 and sparse see all of them.
+touch "$TOP"/driver/*.c
+out=$(make -s -C "$TOP" lint 2>&1)
+echo "$out"
+if grep -qE "(warning|error):|^(WARNING|ERROR|CHECK):" <<<"$out" ||
+   ! grep -q "^checkpatch: clean" <<<"$out"; then
+	echo "FAILED  lint"
+	add "0 passed, 1 failed"
+else
+	echo "ok      lint"
+	add "1 passed, 0 failed"
+fi
 
 echo "== host: LKMM proofs and the ordering cross-check"
 if [ -n "${HERD7:-}" ] || command -v herd7 >/dev/null; then

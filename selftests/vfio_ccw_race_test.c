@@ -765,6 +765,51 @@ TEST_F(race, P5_deferred_cc)
 	}
 }
 
+#define RING_SIZE	32	/* VCCW_RING_SIZE of the driver */
+
+/*
+ * The I -> Q ring full (rule 3: a claim is never dropped). Q is held; 40
+ * CLEARs of the idle subchannel each give an IRB: 32 fill the ring, 8
+ * are dropped and counted. A START's final IRB then comes with the claim:
+ * it takes the newest slot rather than being dropped, so when Q goes on
+ * the cp is freed exactly once and the word is IDLE again. Checked by
+ * hand once with a claimed IRB dropped like any other when the ring is
+ * full: the free then never comes and the word stays CLAIMED at (*).
+ */
+TEST_F(race, ring_full_keeps_claim)
+{
+	struct vccw_dev *d = &self->d;
+	long sol0 = stat_of("irb_solicited");
+	long drop0 = stat_of("irb_dropped");
+	long deliv0 = stat_of("irb_delivered");
+	int64_t ev, sum = 0;
+	int i;
+
+	ASSERT_EQ(0, hook("arm work"));
+	for (i = 0; i < RING_SIZE + 8; i++) {
+		ASSERT_EQ((ssize_t)sizeof(struct ccw_cmd_region),
+			  async_cmd(d, VFIO_CCW_ASYNC_CMD_CSCH));
+		ASSERT_TRUE(wait_stat("irb_solicited", sol0 + i + 1))
+			TH_LOG("no IRB for clear %d", i);
+	}
+	EXPECT_EQ(drop0 + 8, stat_of("irb_dropped"));
+
+	sense_id(d);
+	ASSERT_EQ((ssize_t)sizeof(struct ccw_io_region), start(d));
+	ASSERT_TRUE(wait_stat("claims_irq", self->claims_irq0 + 1));
+	EXPECT_EQ(drop0 + 9, stat_of("irb_dropped"));
+	EXPECT_EQ(3, stat_of("own"));
+
+	ASSERT_EQ(0, hook("release"));
+	while ((ev = vccw_wait_io(d, 2000)) > 0)
+		sum += ev;
+	EXPECT_EQ(RING_SIZE, sum);
+	EXPECT_EQ(deliv0 + RING_SIZE, stat_of("irb_delivered"));
+	EXPECT_EQ(self->frees0 + 1, stat_of("frees"));
+	EXPECT_EQ(0, stat_of("own"));	/* (*) */
+	EXPECT_TRUE(good_sense_id(d));
+}
+
 /* One read of the CRW region: the CRW word, or -errno. */
 static int64_t read_crw(struct vccw_dev *d, void *buf)
 {

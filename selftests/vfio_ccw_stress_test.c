@@ -305,46 +305,43 @@ static void *halter_fn(void *arg)
 	return NULL;
 }
 
-static void *io_reader_fn(void *arg)
+/* Read a region whole, again and again, counting reads and bad ones. */
+static void read_region(struct load *L, uint64_t off, size_t size,
+			long *reads, long *bad, int *bad_errno)
 {
-	struct load *L = arg;
-	struct ccw_io_region r;
+	uint8_t buf[sizeof(struct ccw_io_region) > SCHIB_AREA_SIZE ?
+		    sizeof(struct ccw_io_region) : SCHIB_AREA_SIZE];
 	int i;
 
 	for (i = 0; i < L->reader_cap && !GET(L->stop); i++) {
-		ssize_t n = pread(L->d.device, &r, sizeof(r), L->d.io.offset);
+		ssize_t n = pread(L->d.device, buf, size, off);
 
 		if (n < 0 && errno == EBADF && GET(L->dev_closed))
 			break;
-		ADD(L->io_reads, 1);
-		if (n != (ssize_t)sizeof(r)) {
-			ADD(L->io_bad, 1);
-			SET(L->io_bad_errno, n < 0 ? errno : 0);
+		ADD(*reads, 1);
+		if (n != (ssize_t)size) {
+			ADD(*bad, 1);
+			SET(*bad_errno, n < 0 ? errno : 0);
 		}
 		usleep(300);
 	}
+}
+
+static void *io_reader_fn(void *arg)
+{
+	struct load *L = arg;
+
+	read_region(L, L->d.io.offset, sizeof(struct ccw_io_region),
+		    &L->io_reads, &L->io_bad, &L->io_bad_errno);
 	return NULL;
 }
 
 static void *schib_reader_fn(void *arg)
 {
 	struct load *L = arg;
-	uint8_t schib[SCHIB_AREA_SIZE];
-	int i;
 
-	for (i = 0; i < L->reader_cap && !GET(L->stop); i++) {
-		ssize_t n = pread(L->d.device, schib, sizeof(schib),
-				  L->d.schib.offset);
-
-		if (n < 0 && errno == EBADF && GET(L->dev_closed))
-			break;
-		ADD(L->schib_reads, 1);
-		if (n != (ssize_t)sizeof(schib)) {
-			ADD(L->schib_bad, 1);
-			SET(L->schib_bad_errno, n < 0 ? errno : 0);
-		}
-		usleep(300);
-	}
+	read_region(L, L->d.schib.offset, SCHIB_AREA_SIZE,
+		    &L->schib_reads, &L->schib_bad, &L->schib_bad_errno);
 	return NULL;
 }
 

@@ -80,6 +80,11 @@ check-kasan:
 	$(MAKE) KCONFIG=kasan all
 	@KCONFIG=kasan scripts/check.sh --guest-only
 
+# The stress and race suites with LOAD busy loops beside the guest,
+# LOADED_RUNS times ("make check" runs them once).
+check-loaded: all
+	@scripts/check.sh --loaded-only
+
 check-host:
 	@scripts/check.sh --host-only
 
@@ -98,4 +103,4 @@ clean:
 	-$(MAKE) -C selftests clean OUT=$(BUILD)/selftests-bin
 	-[ -d "$(KDIR)" ] && $(MAKE) -C $(KDIR) $(KMAKE_ARGS) M=$(CURDIR)/driver clean
 
-.PHONY: all deps kernel module selftests initramfs lint check check-kasan check-host bench shell clean lkmm check-orderings
+.PHONY: all deps kernel module selftests initramfs lint check check-kasan check-loaded check-host bench shell clean lkmm check-orderings

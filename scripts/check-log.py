@@ -5,7 +5,9 @@
 The run fails on: a VCCW-FAIL line from the guest init; a selftest whose
 TAP has no plan, a "not ok", a SKIP, fewer results than planned or a
 non-zero exit code; a missing VCCW-DONE (guest timeout or crash); any
-oops, BUG, WARNING or panic in the kernel log; any KCSAN report the
+oops, BUG, WARNING, panic, hung task, RCU stall or workqueue lockup in
+the kernel log, or a selftest program the guest had to abandon
+(VCCW-HANG); any KCSAN report the
 classifier (kcsan_classify.py) attributes to the driver. Foreign KCSAN
 reports are counted and printed.
 
@@ -26,7 +28,14 @@ import kcsan_classify  # noqa: E402
 KERNEL_BAD = re.compile(
     r"(Oops|Kernel panic|kernel BUG at|BUG: (?!KCSAN)|WARNING: |"
     r"Unable to handle kernel|cut here|INFO: task .* blocked|"
-    r"general protection fault|Call Trace:|Krnl PSW)")
+    r"general protection fault|Call Trace:|Krnl PSW|"
+    r"rcu: INFO: .*detected.*stall|detected stalls on CPUs|"
+    r"hung_task: blocked tasks)")
+# Where a hang shows itself; each report is printed with the lines after it.
+HANG = re.compile(
+    r"(INFO: task \S+ blocked for more than|rcu: INFO: .*detected.*stall|"
+    r"BUG: workqueue lockup|VCCW-HANG: |VCCW-STACKS-BEGIN: )")
+HANG_CONTEXT = 60
 TAP_RESULT = re.compile(r"^(not ok|ok) (\d+)( - )?\s*(.*?)(\s+#\s*(\w+).*)?$")
 TAP_PLAN = re.compile(r"^1\.\.(\d+)")
 
@@ -107,6 +116,35 @@ def judge_tap(name, lines, rc):
     return passed, failed, problems
 
 
+def hang_reports(lines):
+    """Each hang report with the stacks that follow it, for the verdict:
+    the guest's VCCW-STACKS frame whole, a kernel report with the next
+    HANG_CONTEXT lines (up to the next VCCW- marker)."""
+    out, i = [], 0
+    while i < len(lines):
+        line = lines[i]
+        if not HANG.search(line):
+            i += 1
+            continue
+        if line.startswith("VCCW-HANG: "):
+            block = [line]
+        elif line.startswith("VCCW-STACKS-BEGIN: "):
+            block = [line]
+            for x in lines[i + 1:]:
+                block.append(x)
+                if x.startswith("VCCW-STACKS-END"):
+                    break
+        else:
+            block = [line]
+            for x in lines[i + 1:i + HANG_CONTEXT]:
+                if x.startswith("VCCW-"):
+                    break
+                block.append(x)
+        out.append(block)
+        i += len(block)
+    return out
+
+
 def main(argv):
     if len(argv) < 2:
         print("usage: check-log.py LOG [--expect-tests a,b]", file=sys.stderr)
@@ -160,6 +198,14 @@ def main(argv):
         passed += p
         failed += fl
         problems += pr
+
+    hangs = hang_reports(lines)
+    for block in hangs:
+        print("HANG    " + block[0].strip())
+        for x in block[1:]:
+            print("        " + x.rstrip())
+    if hangs:
+        problems.append(f"{len(hangs)} hang report(s), stacks above")
 
     for p in problems:
         print("PROBLEM " + p)

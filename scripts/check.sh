@@ -1,15 +1,19 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# check.sh [--host-only|--guest-only|--bench-only]: everything
-# "make check" runs.
+# check.sh [--host-only|--guest-only|--bench-only|--loaded-only]:
+# everything "make check" runs.
 #  1. host tests: the KCSAN classifier and log checker on saved logs,
 #     checkpatch --strict, sparse and W=1 on driver/;
 #  2. the LKMM proofs in lkmm/ (when herd7 is available);
 #  3. the guest: boot the KCSAN kernel in QEMU, run every selftest against
 #     $DRIVER and judge the log (scripts/check-log.py);
-#  4. the same on the KASAN kernel (CHECK_KASAN=0 skips it);
-#  5. the benchmarks: our module and the in-tree one in one boot of a
+#  4. the stress and race suites again on the KCSAN kernel with LOAD
+#     busy-loop processes (default 2) beside the guest, LOADED_RUNS times
+#     (default 1; CHECK_LOADED=0 skips it): they must pass on a loaded
+#     host too;
+#  5. the same on the KASAN + lockdep kernel (CHECK_KASAN=0 skips it);
+#  6. the benchmarks: our module and the in-tree one in one boot of a
 #     kernel without sanitizers, figures side by side (CHECK_BENCH=0
 #     skips it). Only their running is judged, never their speed.
 # Ends with one line "N passed, N failed" over all of them.
@@ -34,8 +38,9 @@ add() {
 
 mode=${1:-all}
 case "$mode" in
-all | --host-only | --guest-only | --bench-only) ;;
-*) echo "usage: check.sh [--host-only|--guest-only|--bench-only]" >&2; exit 2 ;;
+all | --host-only | --guest-only | --bench-only | --loaded-only) ;;
+*) echo "usage: check.sh [--host-only|--guest-only|--bench-only|--loaded-only]" >&2
+   exit 2 ;;
 esac
 if [ "$mode" = all ] || [ "$mode" = --host-only ]; then
 echo "== host: log classifier tests"
@@ -93,6 +98,30 @@ run_bench() {
 	fi
 }
 
+# The suites that race the driver against itself, with the host loaded.
+run_loaded() {
+	local i log runs=${LOADED_RUNS:-1}
+	for ((i = 1; i <= runs; i++)); do
+		log="$TOP/build/loaded-$i.log"
+		echo "== guest: $KCONFIG kernel, LOAD=${LOAD:-2}, run $i of $runs"
+		LOAD=${LOAD:-2} TESTS=vfio_ccw_stress_test,vfio_ccw_race_test \
+			"$TOP/scripts/run-qemu.sh" "$log" >/dev/null
+		echo "== guest: verdict ($log)"
+		out=$("$TOP/scripts/check-log.py" "$log" \
+			--expect-tests vfio_ccw_stress_test,vfio_ccw_race_test 2>&1)
+		echo "$out"
+		add "$out"
+	done
+}
+
+if [ "$mode" = --loaded-only ]; then
+	mkdir -p "$TOP/build"
+	run_loaded
+	echo "$passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+	exit
+fi
+
 if [ "$mode" = --bench-only ]; then
 	mkdir -p "$TOP/build"
 	run_bench
@@ -110,6 +139,10 @@ if [ "$mode" = all ] || [ "$mode" = --guest-only ]; then
 	out=$("$TOP/scripts/check-log.py" "$log" 2>&1)
 	echo "$out"
 	add "$out"
+fi
+
+if [ "$mode" = all ] && [ "${CHECK_LOADED:-1}" = 1 ]; then
+	run_loaded
 fi
 
 # The same suites on the KASAN flavour (KCSAN and KASAN exclude each

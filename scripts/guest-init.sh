@@ -111,6 +111,61 @@ teardown_devices() {
 	rmmod mdev || fail "rmmod mdev"
 }
 
+# The longest a selftest program may take here, in seconds: about three
+# times what it takes on a loaded host (TCG, KASAN and lockdep). The
+# harness's own per-test timeouts cannot end a program stuck in the
+# kernel (SIGKILL waits for the system call to return), and a wait that
+# wakes up now and then is no hung task: this is the bound for those.
+test_limit() {
+	case "$1" in
+	vfio_ccw_basic_test) echo 180 ;;
+	*) echo "${VCCW_TEST_LIMIT:-900}" ;;
+	esac
+}
+
+# The stacks of a test program that did not end, and of every task in D
+# state, from /proc (CONFIG_STACKTRACE): what a hang looks like from inside.
+dump_stacks() {
+	pid=$1
+	for task in /proc/"$pid"/task/*; do
+		[ -d "$task" ] || continue
+		echo "task $(basename "$task") ($(cat "$task/comm")):" \
+			"$(grep '^State:' "$task/status")"
+		cat "$task/stack"
+	done
+	for st in /proc/[0-9]*/status; do
+		d=${st%/status}
+		grep -q '^State:.*D (disk sleep)' "$st" 2>/dev/null || continue
+		echo "D-state task ${d#/proc/} ($(cat "$d/comm")):"
+		cat "$d/stack"
+	done
+}
+
+# run_one NAME: run a selftest program; 1 if it had to be abandoned.
+run_one() {
+	t=$1
+	limit=$(test_limit "$t")
+	echo "VCCW-RUN: $t"
+	rm -f "/tmp/tap/$t.rc" "/tmp/tap/$t.pid"
+	( cd /tests && sh -c "echo \$\$ > /tmp/tap/$t.pid; exec ./$t"
+	  echo "$?" > "/tmp/tap/$t.rc" ) 2>&1 | tee "/tmp/tap/$t.tap" &
+	waited=0
+	while [ ! -e "/tmp/tap/$t.rc" ]; do
+		if [ "$waited" -ge "$limit" ]; then
+			echo "VCCW-HANG: $t still running after ${limit}s"
+			echo "VCCW-STACKS-BEGIN: $t"
+			dump_stacks "$(cat "/tmp/tap/$t.pid")"
+			echo "VCCW-STACKS-END: $t"
+			kill -9 "$(cat "/tmp/tap/$t.pid")"
+			return 1
+		fi
+		sleep 1
+		waited=$((waited + 1))
+	done
+	wait
+	return 0
+}
+
 run_tests() {
 	mkdir -p /tmp/tap
 	if [ -z "$TESTS" ]; then
@@ -120,10 +175,11 @@ run_tests() {
 		if [ ! -x "/tests/$t" ]; then
 			fail "no selftest $t"; continue
 		fi
-		echo "VCCW-RUN: $t"
-		( cd /tests && "./$t"; echo "$?" > "/tmp/tap/$t.rc" ) 2>&1 |
-			tee "/tmp/tap/$t.tap"
+		# A program stuck in the kernel leaves the devices in an unknown
+		# state: stop here, the teardown could hang as well.
+		run_one "$t" || return 1
 	done
+	return 0
 }
 
 # Benchmarks: the same programs through each module in turn, one boot.
@@ -150,10 +206,12 @@ elif setup_devices; then
 	if [ "$SHELL_ONLY" = 1 ]; then
 		echo "VCCW: devices ready; type 'exit' to tear down and power off"
 		setsid cttyhack sh
+		teardown_devices
+	elif run_tests; then
+		teardown_devices
 	else
-		run_tests
+		fail "a selftest hung; devices left as they are"
 	fi
-	teardown_devices
 fi
 
 # Quiet the console, then hand the host clean copies of what it parses.

@@ -78,6 +78,51 @@ expect_log planted-extra-result 1 "" "ok 3 mdev.extra" 0 VCCW-DONE
 expect_log planted-exit-code 1 "" "" 1 VCCW-DONE
 expect_log planted-timeout 1 "" "" 0 ""
 
+# Hang reports fail the run and their stacks reach the verdict.
+cat > "$tmp/hung.txt" <<'EOT'
+[  130.5] INFO: task vfio_ccw_stress:91 blocked for more than 61 seconds.
+[  130.5] task:vfio_ccw_stress state:D stack:0     pid:91    tgid:88
+[  130.5] Call Trace:
+[  130.5]  [<000000000012abcd>] wait_var_event_marker+0x1a/0x40
+[  130.6] Kernel panic - not syncing: hung_task: blocked tasks
+EOT
+cat > "$tmp/rcu.txt" <<'EOT'
+[  200.1] rcu: INFO: rcu_sched detected stalls on CPUs/tasks:
+[  200.1] rcu:  1-....: (6001 ticks this GP) idle=abc
+[  200.2]  [<000000000012abcd>] spinning_loop_marker+0x10/0x20
+EOT
+expect_log planted-hung-task 1 "$tmp/hung.txt" "" 0 VCCW-DONE
+if grep -q "wait_var_event_marker" "$tmp/planted-hung-task.out"; then
+	result ok "check-log prints the hung task's stack"
+else
+	result no "check-log prints the hung task's stack"
+fi
+expect_log planted-rcu-stall 1 "$tmp/rcu.txt" "" 0 VCCW-DONE
+if grep -q "spinning_loop_marker" "$tmp/planted-rcu-stall.out"; then
+	result ok "check-log prints the stalled CPU's stack"
+else
+	result no "check-log prints the stalled CPU's stack"
+fi
+# A program the guest abandoned: its stacks are in a VCCW-STACKS frame.
+{
+	echo "VCCW-HANG: vfio_ccw_io_test still running after 900s"
+	echo "VCCW-STACKS-BEGIN: vfio_ccw_io_test"
+	echo "task 77 (vfio_ccw_io_tes): State:	S (sleeping)"
+	echo "[<0>] vfio_unregister_group_dev_marker+0x1/0x2"
+	echo "VCCW-STACKS-END: vfio_ccw_io_test"
+	echo "VCCW-FAIL: a selftest hung; devices left as they are"
+} > "$tmp/abandoned.txt"
+expect_log planted-abandoned 1 "" "" 0 ""
+cat "$tmp/abandoned.txt" >> "$tmp/planted-abandoned.log"
+"$here/check-log.py" "$tmp/planted-abandoned.log" > "$tmp/abandoned.out" 2>&1
+if grep -q "vfio_unregister_group_dev_marker" "$tmp/abandoned.out" &&
+   grep -q "PROBLEM .*hang report" "$tmp/abandoned.out"; then
+	result ok "check-log prints an abandoned program's stacks"
+else
+	result no "check-log prints an abandoned program's stacks"
+	sed 's/^/    /' "$tmp/abandoned.out"
+fi
+
 # bench_log NAME RC_OURS DRIVERS...: a "make bench" log
 bench_log() {
 	local out=$tmp/$1.log rc=$2 d

@@ -13,15 +13,26 @@
 #include <linux/tracepoint.h>
 #include <asm/schid.h>
 
-/* @party: "W", "I", "Q" or "R"; @from/@to: enum vccw_own_state */
+#include "vfio_ccw_own.h"
+
+/* So that userspace trace readers can map the party values as well. */
+TRACE_DEFINE_ENUM(VCCW_PARTY_W);
+TRACE_DEFINE_ENUM(VCCW_PARTY_I);
+TRACE_DEFINE_ENUM(VCCW_PARTY_Q);
+TRACE_DEFINE_ENUM(VCCW_PARTY_R);
+
+#define VCCW_PARTY_SYMBOLS(p)						\
+	__print_symbolic(p, { VCCW_PARTY_W, "W" }, { VCCW_PARTY_I, "I" },	\
+			 { VCCW_PARTY_Q, "Q" }, { VCCW_PARTY_R, "R" })
+
+/* @party: enum vccw_party; @from/@to: enum vccw_own_state */
 TRACE_EVENT(vfio_ccw_own,
-	    TP_PROTO(struct subchannel_id schid, const char *party, int from,
-		     int to),
+	    TP_PROTO(struct subchannel_id schid, int party, int from, int to),
 	    TP_ARGS(schid, party, from, to),
 	    TP_STRUCT__entry(__field(u8, cssid)
 			     __field(u8, ssid)
 			     __field(u16, sch_no)
-			     __field(const char *, party)
+			     __field(int, party)
 			     __field(int, from)
 			     __field(int, to)),
 	    TP_fast_assign(__entry->cssid = schid.cssid;
@@ -32,13 +43,74 @@ TRACE_EVENT(vfio_ccw_own,
 			   __entry->to = to;),
 	    TP_printk("schid=%x.%x.%04x %s %s -> %s",
 		      __entry->cssid, __entry->ssid, __entry->sch_no,
-		      __entry->party,
+		      VCCW_PARTY_SYMBOLS(__entry->party),
 		      __print_symbolic(__entry->from, { 0, "IDLE" },
 				       { 1, "TRANSLATING" }, { 2, "SUBMITTED" },
 				       { 3, "CLAIMED" }),
 		      __print_symbolic(__entry->to, { 0, "IDLE" },
 				       { 1, "TRANSLATING" }, { 2, "SUBMITTED" },
 				       { 3, "CLAIMED" }))
+);
+
+/*
+ * R stopped the channel: what vccw_quiesce() returned and whether the
+ * subchannel is enabled afterwards (stsch).
+ */
+TRACE_EVENT(vfio_ccw_quiesce,
+	    TP_PROTO(struct subchannel_id schid, int ret, bool ena),
+	    TP_ARGS(schid, ret, ena),
+	    TP_STRUCT__entry(__field(u8, cssid)
+			     __field(u8, ssid)
+			     __field(u16, sch_no)
+			     __field(int, ret)
+			     __field(bool, ena)),
+	    TP_fast_assign(__entry->cssid = schid.cssid;
+			   __entry->ssid = schid.ssid;
+			   __entry->sch_no = schid.sch_no;
+			   __entry->ret = ret;
+			   __entry->ena = ena;),
+	    TP_printk("schid=%x.%x.%04x ret=%d ena=%d", __entry->cssid,
+		      __entry->ssid, __entry->sch_no, __entry->ret,
+		      __entry->ena)
+);
+
+/* The subchannel was enabled for us (@ret 0) or could not be. */
+TRACE_EVENT(vfio_ccw_enable,
+	    TP_PROTO(struct subchannel_id schid, int ret),
+	    TP_ARGS(schid, ret),
+	    TP_STRUCT__entry(__field(u8, cssid)
+			     __field(u8, ssid)
+			     __field(u16, sch_no)
+			     __field(int, ret)),
+	    TP_fast_assign(__entry->cssid = schid.cssid;
+			   __entry->ssid = schid.ssid;
+			   __entry->sch_no = schid.sch_no;
+			   __entry->ret = ret;),
+	    TP_printk("schid=%x.%x.%04x ret=%d", __entry->cssid,
+		      __entry->ssid, __entry->sch_no, __entry->ret)
+);
+
+/*
+ * A submitted cp was unpinned and freed by @party (Q or R); @parked: its
+ * pages and channel program stay allocated because the channel could not
+ * be stopped (freed when the subchannel is gone).
+ */
+TRACE_EVENT(vfio_ccw_cp_free,
+	    TP_PROTO(struct subchannel_id schid, int party, bool parked),
+	    TP_ARGS(schid, party, parked),
+	    TP_STRUCT__entry(__field(u8, cssid)
+			     __field(u8, ssid)
+			     __field(u16, sch_no)
+			     __field(int, party)
+			     __field(bool, parked)),
+	    TP_fast_assign(__entry->cssid = schid.cssid;
+			   __entry->ssid = schid.ssid;
+			   __entry->sch_no = schid.sch_no;
+			   __entry->party = party;
+			   __entry->parked = parked;),
+	    TP_printk("schid=%x.%x.%04x %s parked=%d", __entry->cssid,
+		      __entry->ssid, __entry->sch_no,
+		      VCCW_PARTY_SYMBOLS(__entry->party), __entry->parked)
 );
 
 /* @what: "start", "halt" or "clear"; @ret: what userspace gets */

@@ -127,11 +127,13 @@ struct vccw_pin_run {
  * @idal: kernel IDAL the CCW points at, or NULL; 31-bit storage
  * @runs: pinned runs, stored in the same allocation, behind @idal
  * @nr_runs: number of entries in @runs
+ * @nr_idaws: number of entries in @idal
  */
 struct vccw_ccw_res {
 	dma64_t *idal;
 	struct vccw_pin_run *runs;
 	unsigned int nr_runs;
+	unsigned int nr_idaws;
 };
 
 /**
@@ -580,6 +582,7 @@ static int vccw_ccw_translate(struct vccw_cp *cp, struct ccw1 *ccw,
 	res->idal = idal;
 	res->runs = runs;
 	res->nr_runs = nr_runs;
+	res->nr_idaws = n;
 	ccw->flags |= CCW_FLAG_IDA;
 	ccw->cda = virt_to_dma32(idal);
 	return 0;
@@ -879,4 +882,124 @@ void vccw_cp_free(struct vccw_cp *cp)
 		return;
 	vccw_cp_release_chains(cp);
 	cp->initialized = false;
+}
+
+/**
+ * struct vccw_parked - a channel program the channel may still run
+ * @next: the next one parked on the same subchannel
+ * @chains: its kernel CCWs and IDALs, still allocated, nothing pinned
+ * @nr_pages: number of entries in @pages
+ * @pages: a reference on every page its IDAWs point at, and the bucket
+ */
+struct vccw_parked {
+	struct vccw_parked *next;
+	struct list_head chains;
+	unsigned long nr_pages;
+	struct page *pages[] __counted_by(nr_pages);
+};
+
+/**
+ * vccw_cp_park() - end a cp whose channel program could not be stopped
+ * @cp: the initialized cp, owned by the caller
+ *
+ * vfio wants its pins back (an unmap notifies until they are gone, the
+ * container's release warns), but the channel may still move data into
+ * those pages. Take a page reference on every page the IDALs point at
+ * (the pinned guest pages and the bucket) before unpinning, and keep the
+ * kernel CCWs and IDALs the channel reads: no page the program can reach
+ * goes back to the allocator until vccw_parked_free().
+ *
+ * Return: the parked program, or NULL if no memory could be had for the
+ * page list; then the program is freed as by vccw_cp_free() (and the
+ * caller says so).
+ */
+struct vccw_parked *vccw_cp_park(struct vccw_cp *cp)
+{
+	struct vccw_parked *p;
+	struct vccw_chain *chain;
+	unsigned long n = 1;
+	unsigned int i, k, r;
+
+	if (!cp->initialized)
+		return NULL;
+	list_for_each_entry(chain, &cp->chains, link)
+		for (i = 0; i < chain->len; i++)
+			if (chain->res[i].nr_runs)
+				n += chain->res[i].nr_idaws;
+	p = kvzalloc(struct_size(p, pages, n), GFP_KERNEL);
+	if (!p) {
+		vccw_cp_free(cp);
+		return NULL;
+	}
+	p->nr_pages = n;
+	n = 0;
+	p->pages[n++] = virt_to_page(cp->bucket);
+	list_for_each_entry(chain, &cp->chains, link) {
+		for (i = 0; i < chain->len; i++) {
+			struct vccw_ccw_res *res = &chain->res[i];
+
+			if (!res->nr_runs)
+				continue;
+			for (k = 0; k < res->nr_idaws; k++)
+				p->pages[n++] =
+					phys_to_page(dma64_to_u64(res->idal[k]));
+		}
+	}
+	for (n = 0; n < p->nr_pages; n++)
+		get_page(p->pages[n]);
+	/* The references are taken: now vfio may have its pins back. */
+	list_for_each_entry(chain, &cp->chains, link) {
+		for (i = 0; i < chain->len; i++) {
+			struct vccw_ccw_res *res = &chain->res[i];
+
+			for (r = 0; r < res->nr_runs; r++)
+				vccw_cp_unpin(cp, &res->runs[r]);
+			res->nr_runs = 0;
+		}
+	}
+	INIT_LIST_HEAD(&p->chains);
+	list_splice_init(&cp->chains, &p->chains);
+	cp->nr_chains = 0;
+	cp->initialized = false;
+	return p;
+}
+
+/**
+ * vccw_parked_free() - the channel can no longer run a parked program
+ * @p: what vccw_cp_park() returned, or NULL
+ */
+void vccw_parked_free(struct vccw_parked *p)
+{
+	struct vccw_chain *chain, *next;
+	unsigned long n;
+
+	if (!p)
+		return;
+	for (n = 0; n < p->nr_pages; n++)
+		put_page(p->pages[n]);
+	list_for_each_entry_safe(chain, next, &p->chains, link)
+		vccw_chain_release(NULL, chain);
+	kvfree(p);
+}
+
+/* Add @p to the list at *@head (the caller serializes). */
+void vccw_parked_push(struct vccw_parked **head, struct vccw_parked *p)
+{
+	p->next = *head;
+	*head = p;
+}
+
+/* Free every parked program on *@head; returns how many. */
+unsigned int vccw_parked_free_all(struct vccw_parked **head)
+{
+	unsigned int n = 0;
+
+	while (*head) {
+		struct vccw_parked *p = *head;
+
+		*head = p->next;
+		vccw_parked_free(p);
+		n++;
+	}
+	return n;
 }

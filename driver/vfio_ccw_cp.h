@@ -36,6 +36,7 @@
 struct vfio_device;
 struct subchannel;
 struct vccw_cp_work;
+struct vccw_parked;
 
 /**
  * struct vccw_cp - one channel program, guest view and kernel translation
@@ -75,5 +76,9 @@ union orb *vccw_cp_get_orb(struct vccw_cp *cp, struct subchannel *sch);
 void vccw_cp_update_scsw(struct vccw_cp *cp, union scsw *scsw);
 bool vccw_cp_iova_pinned(struct vccw_cp *cp, u64 iova, u64 length);
 void vccw_cp_free(struct vccw_cp *cp);
+struct vccw_parked *vccw_cp_park(struct vccw_cp *cp);
+void vccw_parked_free(struct vccw_parked *p);
+void vccw_parked_push(struct vccw_parked **head, struct vccw_parked *p);
+unsigned int vccw_parked_free_all(struct vccw_parked **head);
 
 #endif /* _VFIO_CCW_CP_H_ */

@@ -20,6 +20,10 @@
 #include "vccw_trace.h"
 
 struct workqueue_struct *vfio_ccw_work_q;
+/* CRWs allocated and not yet freed, all devices: <debugfs>/vfio_ccw/crws */
+atomic_t vfio_ccw_crws_live;
+/* Parked channel programs not yet freed: <debugfs>/vfio_ccw/parked */
+atomic_t vfio_ccw_parked_live;
 debug_info_t *vfio_ccw_debug_msg_id;
 debug_info_t *vfio_ccw_debug_trace_id;
 static struct dentry *vfio_ccw_debugfs_root;
@@ -30,6 +34,25 @@ static struct vfio_ccw_private *vccw_private_locked(struct subchannel *sch)
 
 	lockdep_assert_held(&sch->lock);
 	return parent ? parent->private : NULL;
+}
+
+/*
+ * With sch->lock held: the subchannel can no longer be used. Mark the
+ * device (I/O gets -ENODEV) and have css unregister the subchannel, which
+ * removes the mdev: userspace gets the request irq. True if this call
+ * marked it, so that exactly one caller retires the device.
+ */
+static bool vccw_mark_not_oper(struct vfio_ccw_private *private)
+{
+	struct subchannel *sch = private->sch;
+
+	lockdep_assert_held(&sch->lock);
+	if (test_and_set_bit(VCCW_FLAG_NOT_OPER, &private->flags))
+		return false;
+	VCCW_MSG(2, "sch %x.%x.%04x: not operational\n",
+		 sch->schid.cssid, sch->schid.ssid, sch->schid.sch_no);
+	css_sched_sch_todo(sch, SCH_TODO_UNREG);
+	return true;
 }
 
 /*
@@ -65,7 +88,8 @@ static void vccw_irq_take(struct vfio_ccw_private *private, struct irb *irb)
 	 * the cp: the claim's acquire pairs with the release in
 	 * vccw_own_submit(), which W did under this same sch->lock.
 	 */
-	claim = solicited && final && vccw_own_claim(&private->own);
+	claim = solicited && final &&
+		vccw_own_claim(&private->own, &sch->lock);
 
 	vccw_stat_inc(private, solicited ? VCCW_STAT_IRB_SOLICITED :
 					   VCCW_STAT_IRB_UNSOLICITED);
@@ -73,7 +97,7 @@ static void vccw_irq_take(struct vfio_ccw_private *private, struct irb *irb)
 				       VCCW_STAT_IRB_INTERMEDIATE);
 	if (claim) {
 		vccw_stat_inc(private, VCCW_STAT_CLAIMS_IRQ);
-		trace_vfio_ccw_own(sch->schid, "I", VCCW_OWN_SUBMITTED,
+		trace_vfio_ccw_own(sch->schid, VCCW_PARTY_I, VCCW_OWN_SUBMITTED,
 				   VCCW_OWN_CLAIMED);
 	}
 
@@ -111,22 +135,39 @@ out:
 }
 
 #ifdef CONFIG_VFIO_CCW_DEBUG_HOOKS
-/* Debug hooks, in I: hold @irb back instead of taking it? */
+/*
+ * Debug hooks, in I: hold @irb back instead of taking it? A held IRB is
+ * tagged with the cp it reports on (the submit count while SUBMITTED, 0
+ * for none), so that it is dropped, not replayed, once that cp is gone.
+ */
 static bool vccw_hook_hold_irb(struct vfio_ccw_private *private,
 			       struct irb *irb)
 {
 	struct vccw_hooks *h = &private->hooks;
 
+	lockdep_assert_held(&private->sch->lock);
 	if (!h->hold_irbs || h->nr_held == ARRAY_SIZE(h->held))
 		return false;
+	h->held_cp[h->nr_held] =
+		vccw_own_read(&private->own) == VCCW_OWN_SUBMITTED ?
+		private->submits : 0;
 	memcpy(&h->held[h->nr_held++], irb, sizeof(*irb));
 	return true;
+}
+
+/* Is the IRB held in slot @i about a cp that is still submitted? */
+static bool vccw_hook_held_current(struct vfio_ccw_private *private,
+				   unsigned int i)
+{
+	return private->hooks.held_cp[i] == private->submits &&
+	       vccw_own_read(&private->own) == VCCW_OWN_SUBMITTED;
 }
 
 /*
  * Debug hooks (vfio_ccw_hooks.h): start holding back the real IRBs (@on),
  * or stop and hand I the held ones, in order, with sch->lock held as cio
- * would.
+ * would. A held IRB of a cp that was retired meanwhile is dropped: its
+ * channel program was stopped, real hardware would not report on it.
  */
 void vfio_ccw_hook_hold_irbs(struct vfio_ccw_private *private, bool on)
 {
@@ -137,8 +178,12 @@ void vfio_ccw_hook_hold_irbs(struct vfio_ccw_private *private, bool on)
 	spin_lock_irq(&sch->lock);
 	h->hold_irbs = on;
 	if (!on) {
-		for (i = 0; i < h->nr_held; i++)
-			vccw_irq_take(private, &h->held[i]);
+		for (i = 0; i < h->nr_held; i++) {
+			if (h->held_cp[i] && !vccw_hook_held_current(private, i))
+				vccw_stat_inc(private, VCCW_STAT_IRB_DROPPED);
+			else
+				vccw_irq_take(private, &h->held[i]);
+		}
 		h->nr_held = 0;
 	}
 	spin_unlock_irq(&sch->lock);
@@ -152,6 +197,41 @@ unsigned int vfio_ccw_hook_nr_held(struct vfio_ccw_private *private)
 	n = private->hooks.nr_held;
 	spin_unlock_irq(&private->sch->lock);
 	return n;
+}
+
+/*
+ * With sch->lock held: the quiesce stopped the channel; IRBs held back
+ * for a cp are void (a channel stopped by a clear gives a new status).
+ */
+void vfio_ccw_hook_channel_stopped(struct vfio_ccw_private *private)
+{
+	struct vccw_hooks *h = &private->hooks;
+	unsigned int i, n = 0;
+
+	lockdep_assert_held(&private->sch->lock);
+	for (i = 0; i < h->nr_held; i++) {
+		if (h->held_cp[i]) {
+			vccw_stat_inc(private, VCCW_STAT_IRB_DROPPED);
+			continue;
+		}
+		h->held[n] = h->held[i];
+		h->held_cp[n++] = 0;
+	}
+	h->nr_held = n;
+}
+
+/* Does the hook pretend the channel still runs the submitted cp? */
+bool vfio_ccw_hook_cp_running(struct vfio_ccw_private *private)
+{
+	struct vccw_hooks *h = &private->hooks;
+	unsigned int i;
+	bool running = false;
+
+	spin_lock_irq(&private->sch->lock);
+	for (i = 0; i < h->nr_held; i++)
+		running |= h->held_cp[i] == private->submits;
+	spin_unlock_irq(&private->sch->lock);
+	return running;
 }
 #else
 static inline bool vccw_hook_hold_irb(struct vfio_ccw_private *private,
@@ -226,6 +306,8 @@ void vfio_ccw_inject_irb(struct vfio_ccw_private *private,
 }
 #endif
 
+static void vccw_check_channel_done(struct vfio_ccw_private *private);
+
 /*
  * Q: process the queued IRBs in order. Frees the cp only for an entry
  * that carries I's claim (rule 2): it never looks at the word to guess.
@@ -257,9 +339,11 @@ void vfio_ccw_io_work(struct work_struct *work)
 		if (e.for_cp)
 			vccw_cp_update_scsw(&private->cp, &e.irb.scsw);
 		if (e.claim) {
+			vccw_check_channel_done(private);
 			vccw_cp_free(&private->cp);
 			vccw_stat_inc(private, VCCW_STAT_FREES);
-			trace_vfio_ccw_own(sch->schid, "Q", VCCW_OWN_CLAIMED,
+			trace_vfio_ccw_cp_free(sch->schid, VCCW_PARTY_Q, false);
+			trace_vfio_ccw_own(sch->schid, VCCW_PARTY_Q, VCCW_OWN_CLAIMED,
 					   VCCW_OWN_IDLE);
 			/* Pairs with vccw_own_begin() of the next W. */
 			vccw_own_release(&private->own);
@@ -278,44 +362,16 @@ void vfio_ccw_io_work(struct work_struct *work)
 }
 
 /*
- * Stop all channel activity and disable the subchannel: cancel, halt or
- * clear whatever runs, wait for the final IRB, then flush Q. After this
- * I runs no more for this subchannel.
+ * With sch->lock held: enable the subchannel for our ISC. A fault-injection
+ * point (fail_function): an injected error is an enable that failed.
  */
-static int vccw_quiesce(struct vfio_ccw_private *private)
+static noinline int vccw_enable_locked(struct subchannel *sch)
 {
-	struct subchannel *sch = private->sch;
-	DECLARE_COMPLETION_ONSTACK(done);
-	int iretry = 255;
-	int ret;
-
-	spin_lock_irq(&sch->lock);
-	if (!sch->schib.pmcw.ena) {
-		spin_unlock_irq(&sch->lock);
-		goto out;
-	}
-	ret = cio_disable_subchannel(sch);
-	while (ret == -EBUSY) {
-		ret = cio_cancel_halt_clear(sch, &iretry);
-		if (ret == -EIO) {
-			pr_err("vfio_ccw: could not quiesce subchannel 0.%x.%04x\n",
-			       sch->schid.ssid, sch->schid.sch_no);
-			break;
-		}
-		reinit_completion(&done);
-		private->completion = &done;
-		spin_unlock_irq(&sch->lock);
-		if (ret == -EBUSY)
-			wait_for_completion_timeout(&done, 3 * HZ);
-		spin_lock_irq(&sch->lock);
-		private->completion = NULL;
-		ret = cio_disable_subchannel(sch);
-	}
-	spin_unlock_irq(&sch->lock);
-out:
-	flush_work(&private->io_work);
-	return 0;
+	lockdep_assert_held(&sch->lock);
+	sch->isc = VFIO_CCW_ISC;
+	return cio_enable_subchannel(sch, (u32)virt_to_phys(sch));
 }
+ALLOW_ERROR_INJECTION(vccw_enable_locked, ERRNO);
 
 int vfio_ccw_enable(struct vfio_ccw_private *private)
 {
@@ -323,10 +379,101 @@ int vfio_ccw_enable(struct vfio_ccw_private *private)
 	int ret;
 
 	spin_lock_irq(&sch->lock);
-	sch->isc = VFIO_CCW_ISC;
-	ret = cio_enable_subchannel(sch, (u32)virt_to_phys(sch));
+	ret = vccw_enable_locked(sch);
+	trace_vfio_ccw_enable(sch->schid, ret);
 	spin_unlock_irq(&sch->lock);
 	return ret;
+}
+
+/*
+ * Fault-injection points (fail_function) of the quiesce: an injected
+ * error is a cancel/halt/clear or a disable that failed.
+ */
+static noinline int vccw_cancel_halt_clear(struct subchannel *sch,
+					   int *iretry)
+{
+	return cio_cancel_halt_clear(sch, iretry);
+}
+ALLOW_ERROR_INJECTION(vccw_cancel_halt_clear, ERRNO);
+
+static noinline int vccw_disable_locked(struct subchannel *sch)
+{
+	return cio_disable_subchannel(sch);
+}
+ALLOW_ERROR_INJECTION(vccw_disable_locked, ERRNO);
+
+/*
+ * Stop all channel activity and disable the subchannel: cancel, halt or
+ * clear whatever runs, wait for the final IRB, then flush Q. Returns 0
+ * when the subchannel is disabled (or was never enabled), -ENODEV when it
+ * is gone: in both cases the channel runs nothing for us any more and I
+ * runs no more for this subchannel. Any other error: the channel could
+ * not be stopped and may still run what was started.
+ */
+static int vccw_quiesce(struct vfio_ccw_private *private)
+{
+	struct subchannel *sch = private->sch;
+	DECLARE_COMPLETION_ONSTACK(done);
+	int iretry = 255;
+	int ret = 0;
+
+	spin_lock_irq(&sch->lock);
+	if (!sch->schib.pmcw.ena)
+		goto out;
+	ret = vccw_disable_locked(sch);
+	while (ret == -EBUSY) {
+		ret = vccw_cancel_halt_clear(sch, &iretry);
+		if (ret && ret != -EBUSY)
+			break;
+		reinit_completion(&done);
+		private->completion = &done;
+		spin_unlock_irq(&sch->lock);
+		if (ret == -EBUSY)
+			wait_for_completion_timeout(&done, 3 * HZ);
+		spin_lock_irq(&sch->lock);
+		private->completion = NULL;
+		ret = vccw_disable_locked(sch);
+	}
+	if (ret && ret != -ENODEV)
+		pr_err("vfio_ccw: could not quiesce subchannel 0.%x.%04x: %d\n",
+		       sch->schid.ssid, sch->schid.sch_no, ret);
+out:
+	if (!ret || ret == -ENODEV)
+		vfio_ccw_hook_channel_stopped(private);
+	trace_vfio_ccw_quiesce(sch->schid, ret, sch->schib.pmcw.ena);
+	spin_unlock_irq(&sch->lock);
+	flush_work(&private->io_work);
+	return ret;
+}
+
+/*
+ * Debug builds: before a submitted cp is unpinned, the channel must be
+ * done with it: the subchannel disabled, gone, or with its start function
+ * neither active nor with status pending (stsch), and no IRB of this cp held back by the
+ * debug hooks (a channel they pretend still runs). QEMU runs a whole
+ * channel program inside ssch, so this is what makes a missing quiesce
+ * visible in the tests.
+ */
+static void vccw_check_channel_done(struct vfio_ccw_private *private)
+{
+	struct subchannel *sch = private->sch;
+	struct schib schib;
+	bool busy;
+
+	if (!IS_ENABLED(CONFIG_VFIO_CCW_DEBUG_HOOKS))
+		return;
+	if (stsch(sch->schid, &schib) || !schib.pmcw.ena)
+		busy = false;
+	else
+		busy = (scsw_fctl(&schib.scsw) & SCSW_FCTL_START_FUNC) &&
+		       ((scsw_actl(&schib.scsw) &
+			 (SCSW_ACTL_START_PEND | SCSW_ACTL_RESUME_PEND |
+			  SCSW_ACTL_SCHACT | SCSW_ACTL_DEVACT |
+			  SCSW_ACTL_SUSPENDED)) ||
+			(scsw_stctl(&schib.scsw) & SCSW_STCTL_STATUS_PEND));
+	busy |= vfio_ccw_hook_cp_running(private);
+	WARN(busy, "vfio_ccw: sch 0.%x.%04x: unpinning a cp the channel may still run\n",
+	     sch->schid.ssid, sch->schid.sch_no);
 }
 
 /*
@@ -359,31 +506,94 @@ static int vccw_settle(struct vfio_ccw_private *private)
 }
 
 /*
- * R: close, reset, DMA unmap, not-operational, shutdown and remove. Quiesce,
- * then take the claim (of a submitted cp) or fence the idle area, free only
- * what was claimed, optionally re-enable, and release (rule 4). Never frees
- * while W translates: it waits for W to leave TRANSLATING.
+ * R, for a DMA unmap of @range: does the submitted cp hold pins there?
+ * Looks at the cp without owning it, the one reader besides Q's
+ * vccw_cp_update_scsw() that does: only while the word is SUBMITTED and
+ * only under retire_mutex (no other R can claim) and sch->lock (I cannot
+ * claim), so nobody can free it meanwhile (lkmm/P4-unmap-peek-vs-work).
+ * Returns 1 (pinned), 0 (not), or -EAGAIN: the word is no longer
+ * SUBMITTED, settle again.
  */
-void vfio_ccw_retire(struct vfio_ccw_private *private, bool reenable)
+static int vccw_peek_pinned(struct vfio_ccw_private *private,
+			    const struct vccw_range *range)
 {
-	atomic_t *own = &private->own;
-	bool free_cp = false;
+	struct subchannel *sch = private->sch;
+	int ret = -EAGAIN;
 
-	mutex_lock(&private->retire_mutex);
+	lockdep_assert_held(&private->retire_mutex);
+	spin_lock_irq(&sch->lock);
+	if (vccw_own_read(&private->own) == VCCW_OWN_SUBMITTED)
+		ret = vccw_cp_iova_pinned(&private->cp, range->iova,
+					  range->length);
+	spin_unlock_irq(&sch->lock);
+	return ret;
+}
+
+/* R: enable the subchannel again; if it will not, the device is gone. */
+static void vccw_reenable(struct vfio_ccw_private *private)
+{
+	struct subchannel *sch = private->sch;
+	int ret;
+
+	if (test_bit(VCCW_FLAG_NOT_OPER, &private->flags))
+		return;
+	spin_lock_irq(&sch->lock);
+	ret = vccw_enable_locked(sch);
+	trace_vfio_ccw_enable(sch->schid, ret);
+	if (ret)
+		vccw_mark_not_oper(private);
+	spin_unlock_irq(&sch->lock);
+}
+
+/*
+ * R, under retire_mutex: quiesce, then take the claim (of a submitted cp)
+ * or fence the idle area, free only what was claimed, optionally
+ * re-enable, and release. Never frees while W translates: it waits for W
+ * to leave TRANSLATING. With @range (a DMA unmap), only a submitted cp
+ * that pins a page of @range is ended; the decision and the retire are
+ * one step under retire_mutex, so no other R (a close) can come between.
+ *
+ * A channel that cannot be stopped keeps its pages: the cp is parked
+ * (vccw_cp_park()) on the parent until the subchannel is gone, the device
+ * is marked not operational and css unregisters the subchannel.
+ */
+static void vccw_retire_locked(struct vfio_ccw_private *private,
+			       bool reenable, const struct vccw_range *range)
+{
+	struct subchannel *sch = private->sch;
+	atomic_t *own = &private->own;
+	bool free_cp = false, quiesced = false, claimed;
+	struct vccw_parked *parked;
+	int ret;
+
+	lockdep_assert_held(&private->retire_mutex);
 	for (;;) {
 		switch (vccw_settle(private)) {
 		case VCCW_OWN_IDLE:
-			if (!vccw_own_fence(own))
+			if (range)
+				goto unfenced;	/* nothing pinned */
+			if (!vccw_own_fence(own, &private->retire_mutex))
 				continue;
-			trace_vfio_ccw_own(private->sch->schid, "R",
+			trace_vfio_ccw_own(sch->schid, VCCW_PARTY_R,
 					   VCCW_OWN_IDLE, VCCW_OWN_CLAIMED);
 			break;
 		case VCCW_OWN_SUBMITTED:
+			if (range) {
+				ret = vccw_peek_pinned(private, range);
+				if (ret < 0)
+					continue;
+				if (!ret)
+					goto unfenced;
+			}
 			vccw_quiesce(private);
-			if (!vccw_own_claim(own))
+			quiesced = true;
+			spin_lock_irq(&sch->lock);
+			claimed = vccw_own_claim(own, &sch->lock);
+			spin_unlock_irq(&sch->lock);
+			if (!claimed)
 				continue;	/* Q got the final IRB first */
 			vccw_stat_inc(private, VCCW_STAT_CLAIMS_RETIRE);
-			trace_vfio_ccw_own(private->sch->schid, "R",
+			trace_vfio_ccw_own(sch->schid, VCCW_PARTY_R,
 					   VCCW_OWN_SUBMITTED, VCCW_OWN_CLAIMED);
 			free_cp = true;
 			break;
@@ -392,47 +602,80 @@ void vfio_ccw_retire(struct vfio_ccw_private *private, bool reenable)
 	}
 
 	/* We hold CLAIMED: no W can start, I cannot claim. */
-	vccw_quiesce(private);
-	if (free_cp) {
+	ret = vccw_quiesce(private);
+	if (ret && ret != -ENODEV) {
+		spin_lock_irq(&sch->lock);
+		vccw_mark_not_oper(private);
+		spin_unlock_irq(&sch->lock);
+		reenable = false;
+	}
+	if (free_cp && ret && ret != -ENODEV) {
+		parked = vccw_cp_park(&private->cp);
+		if (parked)
+			vfio_ccw_park(private, parked);
+		else
+			pr_err("vfio_ccw: sch 0.%x.%04x: no memory to park a running channel program\n",
+			       sch->schid.ssid, sch->schid.sch_no);
+		vccw_stat_inc(private, VCCW_STAT_FREES);
+		trace_vfio_ccw_cp_free(sch->schid, VCCW_PARTY_R, !!parked);
+	} else if (free_cp) {
+		vccw_check_channel_done(private);
 		vccw_cp_free(&private->cp);
 		vccw_stat_inc(private, VCCW_STAT_FREES);
+		trace_vfio_ccw_cp_free(sch->schid, VCCW_PARTY_R, false);
 	}
-	if (reenable && !test_bit(VCCW_FLAG_NOT_OPER, &private->flags) &&
-	    vfio_ccw_enable(private))
-		set_bit(VCCW_FLAG_NOT_OPER, &private->flags);
-	trace_vfio_ccw_own(private->sch->schid, "R", VCCW_OWN_CLAIMED,
+	if (reenable)
+		vccw_reenable(private);
+	trace_vfio_ccw_own(sch->schid, VCCW_PARTY_R, VCCW_OWN_CLAIMED,
 			   VCCW_OWN_IDLE);
 	vccw_own_release(own);
+	return;
+
+unfenced:
+	/* A quiesce that then found nothing to end: undo its disable. */
+	if (quiesced && reenable)
+		vccw_reenable(private);
+}
+
+/*
+ * Keep a parked channel program (vccw_cp_park()) on the parent, which
+ * lives as long as the subchannel is bound to us; vfio_ccw_sch_remove()
+ * frees it.
+ */
+void vfio_ccw_park(struct vfio_ccw_private *private, struct vccw_parked *p)
+{
+	struct vfio_ccw_parent *parent = private->parent;
+
+	mutex_lock(&parent->parked_lock);
+	vccw_parked_push(&parent->parked, p);
+	mutex_unlock(&parent->parked_lock);
+	atomic_inc(&vfio_ccw_parked_live);
+}
+
+/*
+ * R: close, reset, not-operational, shutdown and remove: end whatever cp
+ * there is.
+ */
+void vfio_ccw_retire(struct vfio_ccw_private *private, bool reenable)
+{
+	mutex_lock(&private->retire_mutex);
+	vccw_retire_locked(private, reenable, NULL);
 	mutex_unlock(&private->retire_mutex);
 }
 
 /*
- * R, for a DMA unmap of [@iova, @iova + @length): does the cp hold pins
- * there, so that it must be ended? Looks at the cp without owning it, the
- * one reader besides Q's vccw_cp_update_scsw() that does: only while the
- * word is SUBMITTED and only under retire_mutex (no other R can claim)
- * and sch->lock (I cannot claim), so nobody can free it meanwhile
- * (lkmm/P4-unmap-peek-vs-work). A TRANSLATING or CLAIMED area is waited
- * for first (vccw_settle()).
+ * R, for a DMA unmap of [@iova, @iova + @length): end the submitted cp if
+ * it holds a pin there. The invalidation may not return while any page of
+ * the range stays pinned.
  */
-bool vfio_ccw_unmap_needs_retire(struct vfio_ccw_private *private, u64 iova,
-				 u64 length)
+void vfio_ccw_retire_range(struct vfio_ccw_private *private, u64 iova,
+			   u64 length)
 {
-	struct subchannel *sch = private->sch;
-	atomic_t *own = &private->own;
-	bool pinned = false, seen = false;
+	struct vccw_range range = { .iova = iova, .length = length };
 
 	mutex_lock(&private->retire_mutex);
-	while (!seen && vccw_settle(private) == VCCW_OWN_SUBMITTED) {
-		spin_lock_irq(&sch->lock);
-		if (vccw_own_read(own) == VCCW_OWN_SUBMITTED) {
-			pinned = vccw_cp_iova_pinned(&private->cp, iova, length);
-			seen = true;
-		}
-		spin_unlock_irq(&sch->lock);
-	}
+	vccw_retire_locked(private, true, &range);
 	mutex_unlock(&private->retire_mutex);
-	return pinned;
 }
 
 void vfio_ccw_notoper_work(struct work_struct *work)
@@ -481,6 +724,7 @@ static int vfio_ccw_sch_probe(struct subchannel *sch)
 	if (!parent)
 		return -ENOMEM;
 
+	mutex_init(&parent->parked_lock);
 	dev_set_name(&parent->dev, "parent");
 	parent->dev.parent = &sch->dev;
 	parent->dev.release = vfio_ccw_free_parent;
@@ -515,7 +759,17 @@ static void vfio_ccw_sch_remove(struct subchannel *sch)
 
 	/* Removes the mdev, whose remove retires and frees the device. */
 	mdev_unregister_parent(&parent->parent);
+	/*
+	 * The irq, sch_event and chp_event callbacks read drvdata under
+	 * sch->lock: once this section ends none of them can still hold the
+	 * parent, which device_unregister() may free.
+	 */
+	spin_lock_irq(&sch->lock);
 	dev_set_drvdata(&sch->dev, NULL);
+	spin_unlock_irq(&sch->lock);
+	/* The subchannel is gone for us: what the channel ran is over. */
+	atomic_sub(vccw_parked_free_all(&parent->parked),
+		   &vfio_ccw_parked_live);
 	device_unregister(&parent->dev);
 
 	VCCW_MSG(4, "unbound from subchannel %x.%x.%04x\n",
@@ -527,17 +781,25 @@ static void vfio_ccw_sch_shutdown(struct subchannel *sch)
 	struct vfio_ccw_parent *parent = dev_get_drvdata(&sch->dev);
 	struct vfio_ccw_private *private;
 
+	/*
+	 * The parent cannot go away under us (css shutdown and css remove
+	 * both run under the subchannel's device lock), but the mdev can: a
+	 * write to its "remove" attribute takes only the mdev's own lock.
+	 * A reference taken while parent->private is set keeps the device
+	 * until we are done; mdev remove clears the pointer under sch->lock
+	 * before it drops its own reference.
+	 */
 	spin_lock_irq(&sch->lock);
 	private = parent ? parent->private : NULL;
-	if (private)
+	if (private) {
 		set_bit(VCCW_FLAG_NOT_OPER, &private->flags);
+		get_device(&private->vdev.device);
+	}
 	spin_unlock_irq(&sch->lock);
-	/*
-	 * The mdev cannot go away under us: css shutdown and mdev remove are
-	 * both serialized by the device core on the subchannel's device.
-	 */
-	if (private)
+	if (private) {
 		vfio_ccw_retire(private, false);
+		vfio_put_device(&private->vdev);
+	}
 }
 
 /*
@@ -555,12 +817,11 @@ static int vfio_ccw_sch_event(struct subchannel *sch, int process)
 		goto out;
 	rc = 0;
 	private = vccw_private_locked(sch);
-	if (cio_update_schib(sch) && private &&
-	    !test_and_set_bit(VCCW_FLAG_NOT_OPER, &private->flags)) {
-		VCCW_MSG(2, "sch %x.%x.%04x: not operational\n",
-			 sch->schid.cssid, sch->schid.ssid, sch->schid.sch_no);
-		css_sched_sch_todo(sch, SCH_TODO_UNREG);
-		queue_work(vfio_ccw_work_q, &private->notoper_work);
+	if (cio_update_schib(sch)) {
+		if (!private)
+			css_sched_sch_todo(sch, SCH_TODO_UNREG);
+		else if (vccw_mark_not_oper(private))
+			queue_work(vfio_ccw_work_q, &private->notoper_work);
 	}
 out:
 	spin_unlock_irqrestore(&sch->lock, flags);
@@ -568,9 +829,8 @@ out:
 }
 
 /* Called with sch->lock held. */
-static void vfio_ccw_queue_crw(struct vfio_ccw_private *private,
-			       unsigned int rsc, unsigned int erc,
-			       unsigned int rsid)
+void vfio_ccw_queue_crw(struct vfio_ccw_private *private, unsigned int rsc,
+			unsigned int erc, unsigned int rsid)
 {
 	struct vfio_ccw_crw *c;
 	unsigned long flags;
@@ -579,6 +839,7 @@ static void vfio_ccw_queue_crw(struct vfio_ccw_private *private,
 	c = kzalloc(sizeof(*c), GFP_ATOMIC);
 	if (!c)
 		return;
+	atomic_inc(&vfio_ccw_crws_live);
 	c->crw.rsc = rsc;
 	c->crw.erc = erc;
 	c->crw.rsid = rsid;
@@ -586,6 +847,28 @@ static void vfio_ccw_queue_crw(struct vfio_ccw_private *private,
 	list_add_tail(&c->next, &private->crw);
 	spin_unlock_irqrestore(&private->crw_lock, flags);
 	queue_work(vfio_ccw_work_q, &private->crw_work);
+}
+
+void vfio_ccw_crw_free(struct vfio_ccw_crw *c)
+{
+	kfree(c);
+	atomic_dec(&vfio_ccw_crws_live);
+}
+
+/*
+ * Free the CRWs nobody read. No chp_event may queue more meanwhile: the
+ * device is closed (close_device) or no longer published (mdev remove).
+ */
+void vfio_ccw_crw_flush(struct vfio_ccw_private *private)
+{
+	struct vfio_ccw_crw *c, *tmp;
+	LIST_HEAD(gone);
+
+	spin_lock_irq(&private->crw_lock);
+	list_splice_init(&private->crw, &gone);
+	spin_unlock_irq(&private->crw_lock);
+	list_for_each_entry_safe(c, tmp, &gone, next)
+		vfio_ccw_crw_free(c);
 }
 
 /* Called by cio with sch->lock held. */
@@ -771,6 +1054,11 @@ static int __init vfio_ccw_init(void)
 		goto err_debug;
 	}
 	vfio_ccw_debugfs_root = debugfs_create_dir("vfio_ccw", NULL);
+	debugfs_create_atomic_t("crws", 0444, vfio_ccw_debugfs_root,
+				&vfio_ccw_crws_live);
+	debugfs_create_atomic_t("parked", 0444, vfio_ccw_debugfs_root,
+				&vfio_ccw_parked_live);
+	vccw_hooks_debugfs_root(vfio_ccw_debugfs_root);
 	isc_register(VFIO_CCW_ISC);
 	ret = mdev_register_driver(&vfio_ccw_mdev_driver);
 	if (ret)

@@ -205,3 +205,27 @@ void vccw_hooks_debugfs(struct vccw_hooks *h, struct dentry *dir)
 {
 	debugfs_create_file("hook", 0600, dir, h, &vccw_hook_fops);
 }
+
+/*
+ * <debugfs>/vfio_ccw/probe_crw: while it reads 1, every mdev probe queues
+ * a made-up channel-path CRW right after it published the device to the
+ * css callbacks and before it registers it, as if a channel-path event
+ * came in at that moment (the window a failed registration must clean).
+ */
+static bool vccw_probe_crw;
+
+void vccw_hook_probe_published(struct vfio_ccw_private *private)
+{
+	struct subchannel *sch = private->sch;
+
+	if (!READ_ONCE(vccw_probe_crw))
+		return;
+	spin_lock_irq(&sch->lock);
+	vfio_ccw_queue_crw(private, CRW_RSC_CPATH, CRW_ERC_INIT, 0);
+	spin_unlock_irq(&sch->lock);
+}
+
+void vccw_hooks_debugfs_root(struct dentry *root)
+{
+	debugfs_create_bool("probe_crw", 0600, root, &vccw_probe_crw);
+}

@@ -29,6 +29,10 @@
  *                           a channel-path CRW, on the first path
  *   read                    "armed=<point> waiting=<n> passes=<n>
  *                            after_ssch=<kind> held=<n>"
+ *
+ * Module-wide: <debugfs>/vfio_ccw/probe_crw (bool): every mdev probe
+ * queues a made-up CRW between publishing and registering the device.
+ *
  * A held party is let go by itself after VCCW_HOOK_MAX_HOLD seconds, so a
  * crashed test cannot wedge the kernel.
  *
@@ -71,6 +75,7 @@ struct vccw_hooks {
 	bool hold_irbs;
 	unsigned int nr_held;
 	struct irb held[VCCW_HOOK_MAX_HELD];
+	u32 held_cp[VCCW_HOOK_MAX_HELD];	/* submit count, 0: none */
 };
 
 struct vfio_ccw_private;
@@ -87,6 +92,10 @@ void vfio_ccw_inject_irb(struct vfio_ccw_private *private,
 int vfio_ccw_inject_chp_event(struct vfio_ccw_private *private, int event);
 void vfio_ccw_hook_hold_irbs(struct vfio_ccw_private *private, bool on);
 unsigned int vfio_ccw_hook_nr_held(struct vfio_ccw_private *private);
+void vccw_hook_probe_published(struct vfio_ccw_private *private);
+void vccw_hooks_debugfs_root(struct dentry *root);
+void vfio_ccw_hook_channel_stopped(struct vfio_ccw_private *private);
+bool vfio_ccw_hook_cp_running(struct vfio_ccw_private *private);
 #else
 static inline void vccw_hooks_init(struct vccw_hooks *h) {}
 static inline void vccw_hook(struct vccw_hooks *h, enum vccw_hook_point pt) {}
@@ -100,6 +109,15 @@ static inline int vccw_hook_after_ssch(struct vccw_hooks *h)
 
 static inline void vfio_ccw_inject_irb(struct vfio_ccw_private *private,
 				       enum vccw_inject kind, u32 cpa) {}
+static inline void
+vccw_hook_probe_published(struct vfio_ccw_private *private) {}
+static inline void vccw_hooks_debugfs_root(struct dentry *root) {}
+static inline void
+vfio_ccw_hook_channel_stopped(struct vfio_ccw_private *private) {}
+static inline bool vfio_ccw_hook_cp_running(struct vfio_ccw_private *private)
+{
+	return false;
+}
 #endif
 
 #endif /* _VFIO_CCW_HOOKS_H_ */

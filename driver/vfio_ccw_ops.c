@@ -64,7 +64,7 @@ static int vccw_start(struct vfio_ccw_private *private, const union orb *uorb,
 	if (ret)
 		return ret;
 	*owned = true;
-	trace_vfio_ccw_own(sch->schid, "W", VCCW_OWN_IDLE,
+	trace_vfio_ccw_own(sch->schid, VCCW_PARTY_W, VCCW_OWN_IDLE,
 			   VCCW_OWN_TRANSLATING);
 
 	ret = vccw_cp_init(&private->cp, uorb);
@@ -88,9 +88,10 @@ static int vccw_start(struct vfio_ccw_private *private, const union orb *uorb,
 	switch (ccode) {
 	case 0:
 		sch->schib.scsw.cmd.actl |= SCSW_ACTL_START_PEND;
+		private->submits++;
 		/* Published before the lock drops: I sees it (rule 1). */
-		vccw_own_submit(&private->own);
-		trace_vfio_ccw_own(sch->schid, "W", VCCW_OWN_TRANSLATING,
+		vccw_own_submit(&private->own, &sch->lock);
+		trace_vfio_ccw_own(sch->schid, VCCW_PARTY_W, VCCW_OWN_TRANSLATING,
 				   VCCW_OWN_SUBMITTED);
 		/* Debug builds: an IRB made up to come before the real ones. */
 		ccode = vccw_hook_after_ssch(&private->hooks);
@@ -113,7 +114,7 @@ static int vccw_start(struct vfio_ccw_private *private, const union orb *uorb,
 		return 0;
 abort:
 	vccw_cp_free(&private->cp);
-	trace_vfio_ccw_own(sch->schid, "W", VCCW_OWN_TRANSLATING, VCCW_OWN_IDLE);
+	trace_vfio_ccw_own(sch->schid, VCCW_PARTY_W, VCCW_OWN_TRANSLATING, VCCW_OWN_IDLE);
 	vccw_own_abort(&private->own);
 	return ret;
 }
@@ -296,7 +297,8 @@ static ssize_t vccw_crw_read(struct vfio_ccw_private *private,
 		}
 		return -EFAULT;
 	}
-	kfree(c);
+	if (c)
+		vfio_ccw_crw_free(c);
 	if (more)
 		queue_work(vfio_ccw_work_q, &private->crw_work);
 	return count;
@@ -441,8 +443,23 @@ static int vccw_set_irqs(struct vfio_ccw_private *private, unsigned long arg)
 	ctx = vccw_trigger(private, hdr.index);
 	if (!ctx)
 		return -EINVAL;
+	/*
+	 * count 0 carries no data: DATA_NONE then disables the index (the
+	 * UAPI's "disabled as a whole"), a BOOL or an EVENTFD has nothing
+	 * to act on.
+	 */
+	if (!hdr.count && (hdr.flags & VFIO_IRQ_SET_DATA_TYPE_MASK) !=
+			  VFIO_IRQ_SET_DATA_NONE)
+		return -EINVAL;
 
 	mutex_lock(&private->trigger_mutex);
+	if (!hdr.count) {
+		if (*ctx)
+			eventfd_ctx_put(*ctx);
+		*ctx = NULL;
+		mutex_unlock(&private->trigger_mutex);
+		return 0;
+	}
 	switch (hdr.flags & VFIO_IRQ_SET_DATA_TYPE_MASK) {
 	case VFIO_IRQ_SET_DATA_NONE:
 		if (*ctx)
@@ -539,8 +556,7 @@ static void vfio_ccw_dma_unmap(struct vfio_device *vdev, u64 iova, u64 length)
 	 */
 	if (vccw_own_read(&private->own) == VCCW_OWN_IDLE)
 		return;
-	if (vfio_ccw_unmap_needs_retire(private, iova, length))
-		vfio_ccw_retire(private, true);
+	vfio_ccw_retire_range(private, iova, length);
 }
 
 static void vfio_ccw_mdev_request(struct vfio_device *vdev, unsigned int count)
@@ -571,7 +587,6 @@ static int vfio_ccw_mdev_open_device(struct vfio_device *vdev)
 		return -ENODEV;
 	if (vfio_ccw_enable(private))
 		return -ENODEV;
-	set_bit(VCCW_FLAG_OPEN, &private->flags);
 	return 0;
 }
 
@@ -579,18 +594,11 @@ static void vfio_ccw_mdev_close_device(struct vfio_device *vdev)
 {
 	struct vfio_ccw_private *private =
 		container_of(vdev, struct vfio_ccw_private, vdev);
-	struct vfio_ccw_crw *c, *tmp;
-	LIST_HEAD(gone);
 	unsigned int i;
 
 	vfio_ccw_retire(private, false);
 	cancel_work_sync(&private->crw_work);
-
-	spin_lock_irq(&private->crw_lock);
-	list_splice_init(&private->crw, &gone);
-	spin_unlock_irq(&private->crw_lock);
-	list_for_each_entry_safe(c, tmp, &gone, next)
-		kfree(c);
+	vfio_ccw_crw_flush(private);
 
 	mutex_lock(&private->trigger_mutex);
 	for (i = 0; i < VFIO_CCW_NUM_IRQS; i++) {
@@ -601,7 +609,6 @@ static void vfio_ccw_mdev_close_device(struct vfio_device *vdev)
 		*ctx = NULL;
 	}
 	mutex_unlock(&private->trigger_mutex);
-	clear_bit(VCCW_FLAG_OPEN, &private->flags);
 }
 
 static int vfio_ccw_mdev_init_dev(struct vfio_device *vdev)
@@ -650,6 +657,34 @@ static void vfio_ccw_mdev_release_dev(struct vfio_device *vdev)
 	mutex_destroy(&private->io_mutex);
 }
 
+/*
+ * Register the vfio device. A fault-injection point (fail_function): an
+ * injected error is a registration that failed.
+ */
+static noinline int vccw_register_vdev(struct vfio_ccw_private *private)
+{
+	return vfio_register_emulated_iommu_dev(&private->vdev);
+}
+ALLOW_ERROR_INJECTION(vccw_register_vdev, ERRNO);
+
+/*
+ * Take @private away from the css callbacks and wait for the work they
+ * queued on it: after this nothing but our caller refers to it.
+ */
+static void vccw_unpublish(struct vfio_ccw_parent *parent,
+			   struct vfio_ccw_private *private)
+{
+	struct subchannel *sch = private->sch;
+
+	spin_lock_irq(&sch->lock);
+	parent->private = NULL;
+	spin_unlock_irq(&sch->lock);
+	cancel_work_sync(&private->notoper_work);
+	cancel_work_sync(&private->crw_work);
+	flush_work(&private->io_work);
+	vfio_ccw_crw_flush(private);
+}
+
 static int vfio_ccw_mdev_probe(struct mdev_device *mdev)
 {
 	struct subchannel *sch = to_subchannel(mdev->dev.parent);
@@ -662,12 +697,19 @@ static int vfio_ccw_mdev_probe(struct mdev_device *mdev)
 	if (IS_ERR(private))
 		return PTR_ERR(private);
 	private->sch = sch;
+	private->parent = parent;
 
+	/*
+	 * Published before the device is registered, so that the irq of a
+	 * program started right after registration finds it; from here on
+	 * the css callbacks may queue work on it (see vccw_unpublish()).
+	 */
 	spin_lock_irq(&sch->lock);
 	parent->private = private;
 	spin_unlock_irq(&sch->lock);
+	vccw_hook_probe_published(private);
 
-	ret = vfio_register_emulated_iommu_dev(&private->vdev);
+	ret = vccw_register_vdev(private);
 	if (ret)
 		goto err;
 	dev_set_drvdata(&mdev->dev, private);
@@ -676,9 +718,7 @@ static int vfio_ccw_mdev_probe(struct mdev_device *mdev)
 		 sch->schid.ssid, sch->schid.sch_no, dev_name(&mdev->dev));
 	return 0;
 err:
-	spin_lock_irq(&sch->lock);
-	parent->private = NULL;
-	spin_unlock_irq(&sch->lock);
+	vccw_unpublish(parent, private);
 	vfio_put_device(&private->vdev);
 	return ret;
 }
@@ -692,14 +732,7 @@ static void vfio_ccw_mdev_remove(struct mdev_device *mdev)
 	/* Waits for the last close, which retired the cp. */
 	vfio_unregister_group_dev(&private->vdev);
 
-	spin_lock_irq(&sch->lock);
-	parent->private = NULL;
-	spin_unlock_irq(&sch->lock);
-	/* No css callback can queue work for us any more. */
-	cancel_work_sync(&private->notoper_work);
-	cancel_work_sync(&private->crw_work);
-	flush_work(&private->io_work);
-
+	vccw_unpublish(parent, private);
 	vfio_ccw_debugfs_remove(private);
 	dev_set_drvdata(&mdev->dev, NULL);
 	vfio_put_device(&private->vdev);

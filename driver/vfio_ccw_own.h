@@ -36,12 +36,23 @@
  * ORDERING vccw_own_fence cmpxchg_acquire
  * ORDERING vccw_own_release store_release
  * ORDERING vccw_own_read load_acquire
+ *
+ * Locking context, asserted with lockdep (the KASAN + lockdep flavour of
+ * "make check") and checked at every call site by
+ * scripts/check-callsites.py:
+ *
+ * CONTEXT vccw_own_submit sch->lock
+ * CONTEXT vccw_own_claim sch->lock
+ * CONTEXT vccw_own_fence retire_mutex
  */
 #ifndef _VFIO_CCW_OWN_H_
 #define _VFIO_CCW_OWN_H_
 
 #include <linux/atomic.h>
 #include <linux/errno.h>
+#include <linux/lockdep.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/wait_bit.h>
 
 enum vccw_own_state {
@@ -51,11 +62,12 @@ enum vccw_own_state {
 	VCCW_OWN_CLAIMED = 3,
 };
 
-/* Who took a claim: for tracing and the debugfs counters. */
-enum vccw_own_party {
-	VCCW_PARTY_IRQ,		/* I, handed over to Q with the final IRB */
-	VCCW_PARTY_RETIRE,	/* R: close, reset, unmap, not-oper, remove */
-	VCCW_PARTY_NR,
+/* Who changes the word, for the ownership tracepoints. */
+enum vccw_party {
+	VCCW_PARTY_W,	/* the io-region writer: translates and submits */
+	VCCW_PARTY_I,	/* the irq callback: claims with a final IRB */
+	VCCW_PARTY_Q,	/* the work item: frees what I claimed */
+	VCCW_PARTY_R,	/* close, reset, unmap, not-oper, remove */
 };
 
 /*
@@ -98,38 +110,42 @@ static inline void vccw_own_abort(atomic_t *own)
 }
 
 /*
- * W: ssch returned cc 0. Called with sch->lock held, the same critical
- * section as the ssch, so the irq callback can never see an interrupt for
- * this cp without seeing SUBMITTED. Release: the cp W built is visible to
- * whoever claims it (pairs with vccw_own_claim()).
+ * W: ssch returned cc 0. Called with sch->lock (@sch_lock) held, the same
+ * critical section as the ssch, so the irq callback can never see an
+ * interrupt for this cp without seeing SUBMITTED. Release: the cp W built
+ * is visible to whoever claims it (pairs with vccw_own_claim()).
  */
-static inline void vccw_own_submit(atomic_t *own)
+static inline void vccw_own_submit(atomic_t *own, spinlock_t *sch_lock)
 {
+	lockdep_assert_held(sch_lock);
 	atomic_set_release(own, VCCW_OWN_SUBMITTED);
 	vccw_own_wake(own);
 }
 
 /*
- * I (under sch->lock, for a solicited final IRB) or R (after quiescing the
- * subchannel): win the right to retire the submitted cp. At most one
- * caller gets true; only it may free. Acquire: pairs with
- * vccw_own_submit().
+ * I (for a solicited final IRB) or R (after quiescing the subchannel),
+ * both with sch->lock (@sch_lock) held: win the right to retire the
+ * submitted cp. At most one caller gets true; only it may free. Acquire:
+ * pairs with vccw_own_submit().
  */
-static inline bool vccw_own_claim(atomic_t *own)
+static inline bool vccw_own_claim(atomic_t *own, spinlock_t *sch_lock)
 {
 	int old = VCCW_OWN_SUBMITTED;
 
+	lockdep_assert_held(sch_lock);
 	return atomic_try_cmpxchg_acquire(own, &old, VCCW_OWN_CLAIMED);
 }
 
 /*
- * R: fence an idle area so that no W can start while R resets the device.
- * Acquire: pairs with the release that made it IDLE.
+ * R, holding retire_mutex (@retire_mutex): fence an idle area so that no
+ * W can start while R resets the device. Acquire: pairs with the release
+ * that made it IDLE.
  */
-static inline bool vccw_own_fence(atomic_t *own)
+static inline bool vccw_own_fence(atomic_t *own, struct mutex *retire_mutex)
 {
 	int old = VCCW_OWN_IDLE;
 
+	lockdep_assert_held(retire_mutex);
 	return atomic_try_cmpxchg_acquire(own, &old, VCCW_OWN_CLAIMED);
 }
 

@@ -110,22 +110,31 @@ struct vfio_ccw_parent {
 	struct mdev_type mdev_type;
 	struct mdev_type *mdev_types[1];
 	struct vfio_ccw_private *private;	/* under sch->lock */
+	struct mutex parked_lock;		/* @parked */
+	struct vccw_parked *parked;	/* programs the channel may still run */
+};
+
+/* A DMA range being unmapped. */
+struct vccw_range {
+	u64 iova;
+	u64 length;
 };
 
 /* Bits of vfio_ccw_private.flags */
 enum {
-	VCCW_FLAG_OPEN,		/* between open_device and close_device */
 	VCCW_FLAG_NOT_OPER,	/* the subchannel is gone; I/O gets -ENODEV */
 };
 
 struct vfio_ccw_private {
 	struct vfio_device vdev;
 	struct subchannel *sch;
+	struct vfio_ccw_parent *parent;
 	unsigned long flags;
 
 	/* The cp and who owns it. */
 	atomic_t own;
 	struct vccw_cp cp;
+	u32 submits;			/* cps submitted, under sch->lock */
 	atomic_long_t pinned_now;
 
 	/* I -> Q, under sch->lock */
@@ -171,6 +180,8 @@ static inline void vccw_stat_inc(struct vfio_ccw_private *p, enum vccw_stat s)
 }
 
 extern struct workqueue_struct *vfio_ccw_work_q;
+extern atomic_t vfio_ccw_crws_live;
+extern atomic_t vfio_ccw_parked_live;
 extern struct mdev_driver vfio_ccw_mdev_driver;
 extern debug_info_t *vfio_ccw_debug_msg_id;
 extern debug_info_t *vfio_ccw_debug_trace_id;
@@ -186,8 +197,13 @@ void vfio_ccw_crw_work(struct work_struct *work);
 void vfio_ccw_notoper_work(struct work_struct *work);
 int vfio_ccw_enable(struct vfio_ccw_private *private);
 void vfio_ccw_retire(struct vfio_ccw_private *private, bool reenable);
-bool vfio_ccw_unmap_needs_retire(struct vfio_ccw_private *private, u64 iova,
-				 u64 length);
+void vfio_ccw_queue_crw(struct vfio_ccw_private *private, unsigned int rsc,
+			unsigned int erc, unsigned int rsid);
+void vfio_ccw_crw_free(struct vfio_ccw_crw *c);
+void vfio_ccw_crw_flush(struct vfio_ccw_private *private);
+void vfio_ccw_retire_range(struct vfio_ccw_private *private, u64 iova,
+			   u64 length);
+void vfio_ccw_park(struct vfio_ccw_private *private, struct vccw_parked *p);
 void vfio_ccw_debugfs_add(struct vfio_ccw_private *private);
 void vfio_ccw_debugfs_remove(struct vfio_ccw_private *private);
 

@@ -449,11 +449,11 @@ def selftest():
         p1 = os.path.join(lk, "P1-translating-vs-work.litmus")
         mutations = [
             ("code: vccw_own_submit() atomic_set_release -> atomic_set",
-             lambda: edit(hdr, r"vccw_own_submit\(atomic_t \*own\)\s*\{.*?\n\}",
+             lambda: edit(hdr, r"vccw_own_submit\(atomic_t \*own[^)]*\)\s*\{.*?\n\}",
                           "atomic_set_release(", "atomic_set("),
              "vccw_own_submit"),
             ("code: vccw_own_begin() try_cmpxchg_acquire -> try_cmpxchg_relaxed",
-             lambda: edit(hdr, r"vccw_own_begin\(atomic_t \*own\)\s*\{.*?\n\}",
+             lambda: edit(hdr, r"vccw_own_begin\(atomic_t \*own[^)]*\)\s*\{.*?\n\}",
                           "atomic_try_cmpxchg_acquire(",
                           "atomic_try_cmpxchg_relaxed("),
              "vccw_own_begin"),

@@ -4,7 +4,8 @@
 # check.sh [--host-only|--guest-only|--bench-only|--loaded-only]:
 # everything "make check" runs.
 #  1. host tests: the KCSAN classifier and log checker on saved logs,
-#     checkpatch --strict, sparse and W=1 on driver/;
+#     checkpatch --strict, sparse and W=1 on driver/, the locking context
+#     of every ownership transition's call site (check-callsites.py);
 #  2. the LKMM proofs in lkmm/ (when herd7 is available);
 #  3. the guest: boot the KCSAN kernel in QEMU, run every selftest against
 #     $DRIVER and judge the log (scripts/check-log.py);
@@ -61,6 +62,13 @@ else
 	echo "ok      lint"
 	add "1 passed, 0 failed"
 fi
+
+echo "== host: call sites of the ownership transitions (locking context)"
+p=0 f=0
+if "$TOP/scripts/check-callsites.py"; then p=$((p + 1)); else f=$((f + 1)); fi
+if "$TOP/scripts/check-callsites.py" --selftest; then
+	p=$((p + 1)); else f=$((f + 1)); fi
+add "$p passed, $f failed"
 
 echo "== host: LKMM proofs and the ordering cross-check"
 if [ -n "${HERD7:-}" ] || command -v herd7 >/dev/null; then

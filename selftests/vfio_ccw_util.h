@@ -477,4 +477,53 @@ static inline int vccw_put(const char *path, const char *v)
 	return n == (ssize_t)strlen(v) ? 0 : (n < 0 ? -errno : -EIO);
 }
 
+/*
+ * fail_function: make @fn return @retval at its next @times calls (-1:
+ * every call) until vccw_uninject(). Without a stack dump per injection:
+ * the log judge fails on those. 0 or -errno.
+ */
+static inline int vccw_inject_times(const char *fn, long retval, int times)
+{
+	const char *ff = "/sys/kernel/debug/fail_function";
+	char path[256], v[32];
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/inject", ff);
+	ret = vccw_put(path, fn);
+	if (ret)
+		return ret;
+	snprintf(path, sizeof(path), "%s/%s/retval", ff, fn);
+	snprintf(v, sizeof(v), "%#lx", (unsigned long)retval);
+	ret = vccw_put(path, v);
+	if (!ret) {
+		snprintf(path, sizeof(path), "%s/probability", ff);
+		ret = vccw_put(path, "100");
+	}
+	if (!ret) {
+		snprintf(path, sizeof(path), "%s/interval", ff);
+		ret = vccw_put(path, "1");
+	}
+	if (!ret) {
+		snprintf(path, sizeof(path), "%s/times", ff);
+		snprintf(v, sizeof(v), "%d", times);
+		ret = vccw_put(path, v);
+	}
+	if (!ret) {
+		snprintf(path, sizeof(path), "%s/verbose", ff);
+		ret = vccw_put(path, "0");
+	}
+	return ret;
+}
+
+/* fail_function: inject @retval into @fn once. */
+static inline int vccw_inject(const char *fn, long retval)
+{
+	return vccw_inject_times(fn, retval, 1);
+}
+
+static inline void vccw_uninject(void)
+{
+	vccw_put("/sys/kernel/debug/fail_function/inject", "\n");
+}
+
 #endif /* VFIO_CCW_UTIL_H */

@@ -428,7 +428,7 @@ static void check_books(struct __test_metadata *_metadata, struct sch2 *s,
  * after the claim removed: the driver's check WARNs (the log judge fails
  * the run) and "no quiesce before R's free".
  */
-TEST_F(life, retire_close_in_flight)
+TEST_F_TIMEOUT(life, retire_close_in_flight, 180)
 {
 	long s0 = vccw_stat(self->s.uuid, "starts");
 	long f0 = vccw_stat(self->s.uuid, "frees");
@@ -440,7 +440,7 @@ TEST_F(life, retire_close_in_flight)
 }
 
 /* RESET with a START in flight, then close: the reset re-enables. */
-TEST_F(life, retire_reset_in_flight)
+TEST_F_TIMEOUT(life, retire_reset_in_flight, 180)
 {
 	long s0 = vccw_stat(self->s.uuid, "starts");
 	long f0 = vccw_stat(self->s.uuid, "frees");
@@ -456,7 +456,7 @@ TEST_F(life, retire_reset_in_flight)
 }
 
 /* DMA unmap of the data page with a START in flight. */
-TEST_F(life, retire_unmap_in_flight)
+TEST_F_TIMEOUT(life, retire_unmap_in_flight, 180)
 {
 	struct vfio_iommu_type1_dma_unmap um = { .argsz = sizeof(um) };
 	long s0 = vccw_stat(self->s.uuid, "starts");
@@ -516,7 +516,7 @@ static int remove_while_open(struct __test_metadata *_metadata,
 }
 
 /* mdev removal with a START in flight. */
-TEST_F(life, retire_remove_in_flight)
+TEST_F_TIMEOUT(life, retire_remove_in_flight, 180)
 {
 	start_held(_metadata, &self->s, &self->d);
 	EXPECT_EQ(0, remove_while_open(_metadata, &self->s, &self->d));
@@ -532,7 +532,7 @@ TEST_F(life, retire_remove_in_flight)
  * Checked by hand once with the cp freed after a failed quiesce: "the cp
  * was not parked".
  */
-TEST_F(life, quiesce_failure_parks_cp)
+TEST_F_TIMEOUT(life, quiesce_failure_parks_cp, 180)
 {
 	static char lines[MAX_LINES][160];
 	int n, i, parked = 0;
@@ -562,7 +562,7 @@ TEST_F(life, quiesce_failure_parks_cp)
  * hand once with the not-operational mark but no unregistration: "no
  * request irq".
  */
-TEST_F(life, reenable_failure_unregisters)
+TEST_F_TIMEOUT(life, reenable_failure_unregisters, 180)
 {
 	struct vccw_dev *d = &self->d;
 	const char *step = "";
@@ -595,7 +595,7 @@ TEST_F(life, reenable_failure_unregisters)
  * CRWs queued for an mdev nobody opened are freed with it. Checked by
  * hand once with CRWs freed only on close: "CRWs leaked".
  */
-TEST_F(life, crw_freed_with_unopened_mdev)
+TEST_F_TIMEOUT(life, crw_freed_with_unopened_mdev, 180)
 {
 	ASSERT_EQ(0, vccw_put(self->s.hook, "inject chp offline"));
 	EXPECT_EQ(self->crws0 + 1, root_counter("crws"));
@@ -609,7 +609,7 @@ TEST_F(life, crw_freed_with_unopened_mdev)
  * registration's errno and frees the CRW (no work left on freed memory).
  * Checked by hand once with the old error path: "CRWs leaked".
  */
-TEST_F(life, probe_failure_frees_queued_crw)
+TEST_F_TIMEOUT(life, probe_failure_frees_queued_crw, 180)
 {
 	ASSERT_EQ(0, mdev_remove(&self->s));
 	ASSERT_EQ(0, vccw_put(DBG_ROOT "/probe_crw", "1"));
@@ -654,7 +654,7 @@ static bool signalled(int efd)
  * which read an uninitialised stack buffer for count 0: the EVENTFD case
  * did not give EINVAL.
  */
-TEST_F(life, set_irqs_count_zero)
+TEST_F_TIMEOUT(life, set_irqs_count_zero, 180)
 {
 	struct vccw_dev *d = &self->d;
 	const char *step = "";

@@ -72,6 +72,12 @@ lkmm: deps
 check-orderings:
 	@scripts/check-orderings.py
 
+# lkmm/: each ctrl-* is its Base: test plus marked mutations; every
+# register an exists/filter clause reads is declared and assigned.
+check-litmus:
+	@scripts/check-litmus.py
+.PHONY: check-litmus
+
 check: all
 	@scripts/check.sh
 

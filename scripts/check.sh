@@ -72,17 +72,21 @@ add "$p passed, $f failed"
 
 echo "== host: LKMM proofs and the ordering cross-check"
 if [ -n "${HERD7:-}" ] || command -v herd7 >/dev/null; then
-	# run-lkmm.sh ends with check-orderings and its selftest
+	# run-lkmm.sh ends with check-litmus, check-orderings and their selftests
 	out=$(make -s -C "$TOP" lkmm 2>&1)
 	echo "$out"
 	add "$out"
 else
 	echo "lkmm: SKIPPED: herd7 not found (PATH or \$HERD7);" \
 		"see README.md, 'LKMM proofs'"
-	# The header/litmus ordering check needs no herd7: run it anyway.
+	# The header/litmus ordering and control checks need no herd7: run
+	# them anyway.
 	p=0 f=0
 	if "$TOP/scripts/check-orderings.py"; then p=$((p + 1)); else f=$((f + 1)); fi
 	if "$TOP/scripts/check-orderings.py" --selftest; then
+		p=$((p + 1)); else f=$((f + 1)); fi
+	if "$TOP/scripts/check-litmus.py"; then p=$((p + 1)); else f=$((f + 1)); fi
+	if "$TOP/scripts/check-litmus.py" --selftest; then
 		p=$((p + 1)); else f=$((f + 1)); fi
 	add "$p passed, $f failed"
 fi

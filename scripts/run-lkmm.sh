@@ -18,7 +18,10 @@
 #  - any other herd7 flag (unmatched-unlock, mixed-accesses, ...) means the
 #    test itself is broken.
 #
-# Then scripts/check-orderings.py and its --selftest, one line each.
+# Then scripts/check-litmus.py (every control is its "Base:" test plus
+# lines marked "mutation"; every register the exists/filter clause reads
+# is declared and assigned) and scripts/check-orderings.py, each with its
+# --selftest, one line each.
 # Prints one line per test and "N passed, N failed"; exits 1 on any
 # failure, 3 if herd7 is missing, 4 if the kernel's LKMM files are.
 #
@@ -129,6 +132,19 @@ for t in "${tests[@]}"; do
 done
 
 if [ $# -eq 0 ]; then
+	if o=$(scripts/check-litmus.py 2>&1); then
+		line ok check-litmus "controls = base + marked mutations"
+	else
+		line FAILED check-litmus "$(tail -1 <<<"$o")"
+		echo "$o"
+	fi
+	if o=$(scripts/check-litmus.py --selftest 2>&1); then
+		line ok check-litmus-selftest \
+			"$(grep -c '^selftest: caught' <<<"$o") planted drifts caught"
+	else
+		line FAILED check-litmus-selftest "$(tail -1 <<<"$o")"
+		echo "$o"
+	fi
 	if o=$(scripts/check-orderings.py -q 2>&1); then
 		line ok check-orderings "header ORDERING = code = table = lkmm/"
 	else

@@ -13,18 +13,29 @@
  *    extra, all-zero CCW at its end: command code 0x00 is invalid, so a
  *    channel that skips past the last guest CCW (status modifier) gets a
  *    program check instead of running into unrelated memory.
+ *  - Data chaining: the CCW behind one with the CD flag, or the target of
+ *    a TIC behind one with CD, continues that CCW's operation with its own
+ *    count, flags and data address. The channel ignores its command code
+ *    (except that a TIC is still a TIC), so everything that depends on the
+ *    command (does it move data, may it go to the bucket page) is decided
+ *    by the command of the CCW that began the data chain, kept for each
+ *    kernel CCW in its vccw_ccw_res. A CCW behind a TIC in the same chain
+ *    (reached by status modifier) begins a new command.
  *  - A TIC is pointed at the kernel copy of its target. A target inside a
- *    chain already copied (loops, jumps back) reuses that copy; any other
- *    target starts a new chain.
+ *    chain already copied (loops, jumps back) reuses that copy if the
+ *    copy runs it with the same command (its own, or that of the data
+ *    chain the TIC continues); any other target starts a new chain, so a
+ *    CCW reached both as a new command and as a data-chaining
+ *    continuation has one copy for each.
  *  - Every CCW that moves data gets a kernel IDAL of format-2 IDAWs that
  *    point at the pinned host pages behind the guest's data, whether the
  *    guest used IDA or not (pinned pages are not contiguous in the host).
  *    The block size is the guest's: 2K for format-1 IDAWs (ORB c64=0) or
  *    ORB i2k=1, else 4K; the ORB given to ssch says c64=1 and i2k to match.
  *  - A CCW that moves no data (count 0, NOP, skip on read/sense, invalid
- *    command) pins nothing; its address points at a per-device bucket
- *    page so that even a misbehaving device cannot touch guest memory
- *    that is not pinned.
+ *    command; the command being that of its data chain) pins nothing; its
+ *    address points at a per-device bucket page so that even a
+ *    misbehaving device cannot touch guest memory that is not pinned.
  *  - Format-0 CCWs (ORB fmt=0) are converted to format 1 as they are read.
  *
  * Errors (each leaves nothing pinned or allocated):
@@ -48,7 +59,8 @@
  *  vccw_cp_prefetch()
  *   -EINVAL      not initialized (caller bug); -EBUSY already prefetched
  *   -EINVAL      a chain longer than VCCW_CHAIN_LEN_MAX CCWs
- *   -EINVAL      more than VCCW_CHAINS_MAX chains
+ *   -EINVAL      more than VCCW_CHAINS_MAX chains (a CCW copied twice, for
+ *                two commands, is in two chains)
  *   -EINVAL      CCWs that would be fetched at or above 2G
  *   -EINVAL      TIC to TIC; TIC target not doubleword aligned or >= 2G;
  *                format-1 TIC with flags or count set, or a command code
@@ -68,7 +80,8 @@
  *   -ENOMEM      out of memory
  *   Passed through for the channel to judge: unknown and invalid command
  *   codes, the suspend flag (a program check with ORB spnd=0), PCI, SLI,
- *   count 0 with CD.
+ *   count 0 with CD. The command code of a data-chaining continuation
+ *   (zero, say) is ignored, as by the channel.
  *
  * Caps: VCCW_CHAIN_LEN_MAX (256) CCWs per chain and VCCW_CHAINS_MAX (16)
  * chains, so at most 4096 CCWs. A CCW has at most VCCW_IDAWS_MAX (33)
@@ -128,12 +141,15 @@ struct vccw_pin_run {
  * @runs: pinned runs, stored in the same allocation, behind @idal
  * @nr_runs: number of entries in @runs
  * @nr_idaws: number of entries in @idal
+ * @cmd: the command the CCW is executed with: its own command code, or
+ *	that of the CCW that began the data chain it continues
  */
 struct vccw_ccw_res {
 	dma64_t *idal;
 	struct vccw_pin_run *runs;
 	unsigned int nr_runs;
 	unsigned int nr_idaws;
+	u8 cmd;
 };
 
 /**
@@ -321,12 +337,43 @@ static bool vccw_chain_goes_on(const struct ccw1 *ccw, u32 head,
 }
 
 /*
+ * Does @ccw data-chain, i.e. is the next CCW (or the target of a TIC that
+ * is the next CCW) a continuation of its operation? A TIC never chains.
+ */
+static bool vccw_data_chains(const struct ccw1 *ccw)
+{
+	return !vccw_is_tic(ccw) && (ccw->flags & CCW_FLAG_DC);
+}
+
+/*
+ * Note in @chain->res the command each CCW of @chain is executed with.
+ * The first one is executed with *@dc_cmd if a TIC continues a data chain
+ * into it, else with its own command code. Each other CCW continues the
+ * data chain of the CCW before it if that one has CD: the channel then
+ * ignores its command code. A CCW behind a CCW without CD, or behind a
+ * TIC (reached by status modifier), begins a command of its own.
+ */
+static void vccw_chain_cmds(struct vccw_chain *chain, const u8 *dc_cmd)
+{
+	unsigned int i;
+
+	chain->res[0].cmd = dc_cmd ? *dc_cmd : chain->ccws[0].cmd_code;
+	for (i = 1; i < chain->len; i++) {
+		if (vccw_data_chains(&chain->ccws[i - 1]))
+			chain->res[i].cmd = chain->res[i - 1].cmd;
+		else
+			chain->res[i].cmd = chain->ccws[i].cmd_code;
+	}
+}
+
+/*
  * Read the chain that starts at guest address @head into a new kernel
  * chain and append it to cp->chains. The guest is read a page at a time,
  * only as far as the chain goes, so a chain that ends right before an
- * unmapped page is fine.
+ * unmapped page is fine. @dc_cmd is the command of the data chain that a
+ * TIC continues into @head, or NULL if @head begins a command.
  */
-static int vccw_chain_build(struct vccw_cp *cp, u32 head,
+static int vccw_chain_build(struct vccw_cp *cp, u32 head, const u8 *dc_cmd,
 			    struct vccw_chain **out)
 {
 	struct ccw1 *buf = cp->guest_ccws;
@@ -363,6 +410,7 @@ static int vccw_chain_build(struct vccw_cp *cp, u32 head,
 	if (IS_ERR(chain))
 		return PTR_ERR(chain);
 	memcpy(chain->ccws, buf, len * VCCW_CCW_SIZE);
+	vccw_chain_cmds(chain, dc_cmd);
 	list_add_tail(&chain->link, &cp->chains);
 	cp->nr_chains++;
 	*out = chain;
@@ -370,12 +418,19 @@ static int vccw_chain_build(struct vccw_cp *cp, u32 head,
 }
 
 /*
- * Point the TIC @tic at the kernel copy of its target, copying the target
- * chain first if no chain holds it yet.
+ * Point the TIC @from->ccws[@idx] at the kernel copy of its target. If
+ * the CCW before the TIC has CD, the target continues that data chain and
+ * is executed with its command; else the target begins a command of its
+ * own. A chain already copied is reused if it holds the target to be
+ * executed with that same command; otherwise the target chain is copied
+ * (again) with that command.
  */
-static int vccw_tic_link(struct vccw_cp *cp, struct ccw1 *tic)
+static int vccw_tic_link(struct vccw_cp *cp, struct vccw_chain *from,
+			 unsigned int idx)
 {
+	struct ccw1 *tic = &from->ccws[idx];
 	u32 target = dma32_to_u32(tic->cda);
+	const u8 *dc_cmd = NULL;
 	struct vccw_chain *chain;
 	struct ccw1 *dest = NULL;
 	int ret;
@@ -384,18 +439,25 @@ static int vccw_tic_link(struct vccw_cp *cp, struct ccw1 *tic)
 		return -EINVAL;
 	if (target & (VCCW_CCW_SIZE - 1) || target & VCCW_ADDR_BIT0)
 		return -EINVAL;
+	if (idx && vccw_data_chains(&from->ccws[idx - 1]))
+		dc_cmd = &from->res[idx - 1].cmd;
 
 	list_for_each_entry(chain, &cp->chains, link) {
 		u32 off = target - chain->guest_addr;
+		unsigned int k;
 
-		if (target >= chain->guest_addr &&
-		    off < chain->len * VCCW_CCW_SIZE) {
-			dest = &chain->ccws[off / VCCW_CCW_SIZE];
+		if (target < chain->guest_addr ||
+		    off >= chain->len * VCCW_CCW_SIZE)
+			continue;
+		k = off / VCCW_CCW_SIZE;
+		if (chain->res[k].cmd ==
+		    (dc_cmd ? *dc_cmd : chain->ccws[k].cmd_code)) {
+			dest = &chain->ccws[k];
 			break;
 		}
 	}
 	if (!dest) {
-		ret = vccw_chain_build(cp, target, &chain);
+		ret = vccw_chain_build(cp, target, dc_cmd, &chain);
 		if (ret)
 			return ret;
 		dest = chain->ccws;
@@ -408,8 +470,9 @@ static int vccw_tic_link(struct vccw_cp *cp, struct ccw1 *tic)
 }
 
 /*
- * Does a CCW with effective command code @cmd move data? @cmd is the
- * CCW's own command code, or that of the CCW starting its data chain.
+ * Does @ccw, executed with command @cmd, move data? @cmd is the CCW's own
+ * command code, or that of the CCW that began its data chain: the count
+ * and the flags (skip) are the CCW's own.
  */
 static bool vccw_ccw_moves_data(const struct ccw1 *ccw, u8 cmd)
 {
@@ -514,12 +577,12 @@ static unsigned int vccw_plan_runs(struct vccw_cp_work *w, unsigned int n)
 }
 
 /*
- * Translate the data address of the non-TIC @ccw, whose effective command
- * code is @cmd: pin its data and point it at a new kernel IDAL, recorded
- * in @res. On error nothing is pinned and @res is untouched.
+ * Translate the data address of the non-TIC @ccw, executed with command
+ * res->cmd: pin its data and point it at a new kernel IDAL, recorded in
+ * @res. On error nothing is pinned and @res is untouched.
  */
 static int vccw_ccw_translate(struct vccw_cp *cp, struct ccw1 *ccw,
-			      struct vccw_ccw_res *res, u8 cmd)
+			      struct vccw_ccw_res *res)
 {
 	struct vccw_cp_work *w = cp->work;
 	unsigned long bsize = vccw_block_size(cp);
@@ -543,7 +606,7 @@ static int vccw_ccw_translate(struct vccw_cp *cp, struct ccw1 *ccw,
 		return ret;
 	n = ret;
 
-	if (vccw_ccw_moves_data(ccw, cmd))
+	if (vccw_ccw_moves_data(ccw, res->cmd))
 		nr_runs = vccw_plan_runs(w, n);
 
 	idal = kmalloc(n * sizeof(*idal) + nr_runs * sizeof(*runs),
@@ -592,24 +655,18 @@ static int vccw_ccw_translate(struct vccw_cp *cp, struct ccw1 *ccw,
 static int vccw_chain_translate(struct vccw_cp *cp, struct vccw_chain *chain)
 {
 	unsigned int i;
-	u8 cmd = 0;
 	int ret;
 
 	for (i = 0; i < chain->len; i++) {
 		struct ccw1 *ccw = &chain->ccws[i];
-		const struct ccw1 *prev = i ? &chain->ccws[i - 1] : NULL;
 
 		if ((ccw->cmd_code & 0x0f) == CCW_CMD_TIC) {
 			/* 0xX8 with X != 0: program check, or taken as TIC */
 			if (!vccw_is_tic(ccw))
 				return -EINVAL;
-			ret = vccw_tic_link(cp, ccw);
+			ret = vccw_tic_link(cp, chain, i);
 		} else {
-			/* Data chaining ignores the new CCW's command code. */
-			if (!prev || vccw_is_tic(prev) ||
-			    !(prev->flags & CCW_FLAG_DC))
-				cmd = ccw->cmd_code;
-			ret = vccw_ccw_translate(cp, ccw, &chain->res[i], cmd);
+			ret = vccw_ccw_translate(cp, ccw, &chain->res[i]);
 		}
 		if (ret)
 			return ret;
@@ -740,7 +797,8 @@ int vccw_cp_prefetch(struct vccw_cp *cp)
 	if (!list_empty(&cp->chains))
 		return -EBUSY;
 
-	ret = vccw_chain_build(cp, dma32_to_u32(cp->orb.cmd.cpa), &chain);
+	ret = vccw_chain_build(cp, dma32_to_u32(cp->orb.cmd.cpa), NULL,
+			       &chain);
 	if (ret)
 		goto fail;
 	/* TIC targets append chains; this walk reaches them too. */

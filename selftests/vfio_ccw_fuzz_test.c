@@ -174,6 +174,8 @@ struct mchain {
 	uint32_t head;
 	unsigned int len;
 	struct mccw ccw[M_CHAIN_LEN];
+	/* the command each CCW runs with: its own, or its data chain's */
+	uint8_t cmd[M_CHAIN_LEN];
 };
 
 struct model {
@@ -485,7 +487,18 @@ static bool m_goes_on(const struct mccw *c, uint32_t head, unsigned int idx)
 	return c->cda >= head && c->cda - head <= idx * 8;
 }
 
-static int m_build(struct fz *f, struct gen *g, uint32_t head, int *out)
+/* Does @c data-chain (to the next CCW, or to the target of a TIC there)? */
+static bool m_data_chains(const struct mccw *c)
+{
+	return c->cmd != CCW_CMD_TIC && (c->flags & CCW_FLAG_CD);
+}
+
+/*
+ * The chain at @head into the model; @dc_cmd is the command of the data
+ * chain a TIC continues into @head, or -1: then @head begins a command.
+ */
+static int m_build(struct fz *f, struct gen *g, uint32_t head, int dc_cmd,
+		   int *out)
 {
 	struct model *m = &f->m;
 	struct mchain *c;
@@ -518,6 +531,12 @@ static int m_build(struct fz *f, struct gen *g, uint32_t head, int *out)
 		mread(f, at, raw, 8);
 		c->ccw[len] = decode(raw, g->fmt0);
 		more = m_goes_on(&c->ccw[len], head, len);
+		if (!len)
+			c->cmd[0] = dc_cmd >= 0 ? dc_cmd : c->ccw[0].cmd;
+		else if (m_data_chains(&c->ccw[len - 1]))
+			c->cmd[len] = c->cmd[len - 1];
+		else
+			c->cmd[len] = c->ccw[len].cmd;
 		len++;
 	} while (more);
 	c->len = len;
@@ -615,7 +634,7 @@ static int m_tic(struct fz *f, struct gen *g, int ci, unsigned int i,
 	struct model *m = &f->m;
 	const struct mccw *dest = NULL;
 	uint32_t target = t->cda;
-	int j, nc, r;
+	int j, nc, r, dc_cmd = -1;
 
 	if (t->flags || t->count)
 		return mfail(m, -EINVAL, "chain %d ccw %u: TIC with flags %#x "
@@ -623,16 +642,22 @@ static int m_tic(struct fz *f, struct gen *g, int ci, unsigned int i,
 	if (target & 7 || target & 0x80000000U)
 		return mfail(m, -EINVAL, "chain %d ccw %u: TIC target %#x",
 			     ci, i, target);
+	/* behind a CD the target continues that data chain */
+	if (i && m_data_chains(&m->ch[ci].ccw[i - 1]))
+		dc_cmd = m->ch[ci].cmd[i - 1];
+	/* a copy is reused only if it runs the target with that command */
 	for (j = 0; j < m->nchains; j++) {
 		struct mchain *c = &m->ch[j];
+		unsigned int k = (target - c->head) / 8;
 
-		if (target >= c->head && target - c->head < c->len * 8) {
-			dest = &c->ccw[(target - c->head) / 8];
+		if (target >= c->head && target - c->head < c->len * 8 &&
+		    c->cmd[k] == (dc_cmd >= 0 ? dc_cmd : c->ccw[k].cmd)) {
+			dest = &c->ccw[k];
 			break;
 		}
 	}
 	if (!dest) {
-		r = m_build(f, g, target, &nc);
+		r = m_build(f, g, target, dc_cmd, &nc);
 		if (r)
 			return r;
 		dest = &m->ch[nc].ccw[0];
@@ -668,17 +693,15 @@ static int model_run(struct fz *f, struct gen *g)
 	r = m_orb(m, &g->orb);
 	if (r)
 		return r;
-	r = m_build(f, g, g->orb.cpa, &nc);
+	r = m_build(f, g, g->orb.cpa, -1, &nc);
 	if (r)
 		return r;
 	for (ci = 0; ci < m->nchains; ci++) {
 		struct mchain *c = &m->ch[ci];
-		uint8_t cmd = 0;
 		unsigned int i;
 
 		for (i = 0; i < c->len; i++) {
 			const struct mccw *x = &c->ccw[i];
-			const struct mccw *prev = i ? &c->ccw[i - 1] : NULL;
 
 			if ((x->cmd & 0x0f) == CCW_CMD_TIC) {
 				if (x->cmd != CCW_CMD_TIC)
@@ -687,10 +710,7 @@ static int model_run(struct fz *f, struct gen *g)
 						     x->cmd);
 				r = m_tic(f, g, ci, i, x);
 			} else {
-				if (!prev || prev->cmd == CCW_CMD_TIC ||
-				    !(prev->flags & CCW_FLAG_CD))
-					cmd = x->cmd;
-				r = m_ccw(f, g, ci, i, x, cmd);
+				r = m_ccw(f, g, ci, i, x, c->cmd[i]);
 			}
 			if (r)
 				return r;

@@ -25,7 +25,6 @@ atomic_t vfio_ccw_crws_live;
 /* Parked channel programs not yet freed: <debugfs>/vfio_ccw/parked */
 atomic_t vfio_ccw_parked_live;
 debug_info_t *vfio_ccw_debug_msg_id;
-debug_info_t *vfio_ccw_debug_trace_id;
 static struct dentry *vfio_ccw_debugfs_root;
 
 static struct vfio_ccw_private *vccw_private_locked(struct subchannel *sch)
@@ -68,7 +67,8 @@ ALLOW_ERROR_INJECTION(vccw_inject_deferred_cc, ERRNO);
 
 /*
  * I, with sch->lock held: decides here, and only here, whether @irb ends
- * the submitted cp (rule 1), and hands the IRB with that decision to Q.
+ * the submitted cp (only a solicited final IRB taken while SUBMITTED
+ * does), and hands the IRB with that decision to Q.
  */
 static void vccw_irq_take(struct vfio_ccw_private *private, struct irb *irb)
 {
@@ -307,10 +307,12 @@ void vfio_ccw_inject_irb(struct vfio_ccw_private *private,
 #endif
 
 static void vccw_check_channel_done(struct vfio_ccw_private *private);
+static void vccw_deliver(struct vfio_ccw_private *private,
+			 const struct vccw_irb_entry *e);
 
 /*
  * Q: process the queued IRBs in order. Frees the cp only for an entry
- * that carries I's claim (rule 2): it never looks at the word to guess.
+ * that carries I's claim: it never looks at the word to guess.
  */
 void vfio_ccw_io_work(struct work_struct *work)
 {
@@ -349,16 +351,95 @@ void vfio_ccw_io_work(struct work_struct *work)
 			vccw_own_release(&private->own);
 		}
 
-		mutex_lock(&private->io_mutex);
-		memcpy(private->io_region->irb_area, &e.irb, sizeof(e.irb));
-		mutex_unlock(&private->io_mutex);
-		vccw_stat_inc(private, VCCW_STAT_IRB_DELIVERED);
-
-		mutex_lock(&private->trigger_mutex);
-		if (private->io_trigger)
-			eventfd_signal(private->io_trigger);
-		mutex_unlock(&private->trigger_mutex);
+		vccw_deliver(private, &e);
 	}
+}
+
+/* Tell userspace that the io region holds a new IRB. */
+static void vccw_signal_io(struct vfio_ccw_private *private)
+{
+	mutex_lock(&private->trigger_mutex);
+	if (private->io_trigger)
+		eventfd_signal(private->io_trigger);
+	mutex_unlock(&private->trigger_mutex);
+}
+
+/* With io_mutex held: put @e's IRB in the region for userspace. */
+static void vccw_post_irb(struct vfio_ccw_private *private,
+			  const struct vccw_irb_entry *e)
+{
+	lockdep_assert_held(&private->io_mutex);
+	memcpy(private->io_region->irb_area, &e->irb, sizeof(e->irb));
+	private->irb_unread = true;
+	vccw_stat_inc(private, VCCW_STAT_IRB_DELIVERED);
+}
+
+/*
+ * Q: hand @e's IRB to userspace: into the io region if userspace read the
+ * last one, else into the outbox behind the others, so that none is
+ * overwritten unread while the reader keeps up (it reads the region after
+ * each eventfd signal, as QEMU does).
+ */
+static void vccw_deliver(struct vfio_ccw_private *private,
+			 const struct vccw_irb_entry *e)
+{
+	bool signal = false;
+	unsigned int slot;
+
+	mutex_lock(&private->io_mutex);
+	if (!private->irb_unread) {
+		vccw_post_irb(private, e);
+		signal = true;
+	} else if (private->outbox_len < VCCW_OUTBOX_SIZE) {
+		slot = (private->outbox_head + private->outbox_len++) %
+		       VCCW_OUTBOX_SIZE;
+		private->outbox[slot] = *e;
+	} else {
+		/* Full: a START's final status replaces the newest. */
+		vccw_stat_inc(private, VCCW_STAT_IRB_DROPPED);
+		if (e->claim) {
+			slot = (private->outbox_head + VCCW_OUTBOX_SIZE - 1) %
+			       VCCW_OUTBOX_SIZE;
+			private->outbox[slot] = *e;
+		}
+	}
+	mutex_unlock(&private->io_mutex);
+	if (signal)
+		vccw_signal_io(private);
+}
+
+/*
+ * Userspace read the irb_area of the io region (called after the read,
+ * without io_mutex): post the next waiting IRB, if any.
+ */
+void vfio_ccw_irb_read(struct vfio_ccw_private *private)
+{
+	bool signal = false;
+
+	mutex_lock(&private->io_mutex);
+	private->irb_unread = false;
+	if (private->outbox_len) {
+		vccw_post_irb(private, &private->outbox[private->outbox_head]);
+		private->outbox_head = (private->outbox_head + 1) %
+				       VCCW_OUTBOX_SIZE;
+		private->outbox_len--;
+		signal = true;
+	}
+	mutex_unlock(&private->io_mutex);
+	if (signal)
+		vccw_signal_io(private);
+}
+
+/* close_device: what userspace did not read is nobody's any more. */
+void vfio_ccw_outbox_reset(struct vfio_ccw_private *private)
+{
+	mutex_lock(&private->io_mutex);
+	atomic_long_add(private->outbox_len,
+			&private->stats[VCCW_STAT_IRB_DROPPED]);
+	private->irb_unread = false;
+	private->outbox_head = 0;
+	private->outbox_len = 0;
+	mutex_unlock(&private->io_mutex);
 }
 
 /*
@@ -1016,22 +1097,18 @@ void vfio_ccw_debugfs_remove(struct vfio_ccw_private *private)
 static void vfio_ccw_debug_exit(void)
 {
 	debug_unregister(vfio_ccw_debug_msg_id);
-	debug_unregister(vfio_ccw_debug_trace_id);
 }
 
 static int __init vfio_ccw_debug_init(void)
 {
 	vfio_ccw_debug_msg_id = debug_register("vfio_ccw_msg", 16, 1,
 					       11 * sizeof(long));
-	vfio_ccw_debug_trace_id = debug_register("vfio_ccw_trace", 16, 1, 16);
-	if (!vfio_ccw_debug_msg_id || !vfio_ccw_debug_trace_id) {
+	if (!vfio_ccw_debug_msg_id) {
 		vfio_ccw_debug_exit();
 		return -ENOMEM;
 	}
 	debug_register_view(vfio_ccw_debug_msg_id, &debug_sprintf_view);
 	debug_set_level(vfio_ccw_debug_msg_id, 2);
-	debug_register_view(vfio_ccw_debug_trace_id, &debug_hex_ascii_view);
-	debug_set_level(vfio_ccw_debug_trace_id, 2);
 	return 0;
 }
 

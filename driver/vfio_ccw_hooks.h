@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Debug hooks that hold the work item (Q) or the writer (W) at a chosen
- * point, so that the selftests can force the races of the seeds instead
- * of hoping for them. Compiled in only with CONFIG_VFIO_CCW_DEBUG_HOOKS=y
- * on the module's make command line (the top-level Makefile does that
- * for the test build); otherwise every hook is an empty inline.
+ * point, so that the selftests can force the races the ownership protocol
+ * is proven against (lkmm/) instead of hoping for them. Compiled in only
+ * with CONFIG_VFIO_CCW_DEBUG_HOOKS=y on the module's make command line
+ * (the top-level Makefile does that for the test build); otherwise every
+ * hook is an empty inline.
  *
  * Control: <debugfs>/vfio_ccw/<mdev uuid>/hook
  *   write "arm work"        hold Q before it takes each queued IRB

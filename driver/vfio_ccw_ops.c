@@ -89,7 +89,7 @@ static int vccw_start(struct vfio_ccw_private *private, const union orb *uorb,
 	case 0:
 		sch->schib.scsw.cmd.actl |= SCSW_ACTL_START_PEND;
 		private->submits++;
-		/* Published before the lock drops: I sees it (rule 1). */
+		/* Published before the lock drops: I sees it with the IRB. */
 		vccw_own_submit(&private->own, &sch->lock);
 		trace_vfio_ccw_own(sch->schid, VCCW_PARTY_W, VCCW_OWN_TRANSLATING,
 				   VCCW_OWN_SUBMITTED);
@@ -158,7 +158,7 @@ static ssize_t vccw_io_write(struct vfio_ccw_private *private,
 	/*
 	 * A request refused before it owned the cp (-EAGAIN, -EBUSY from the
 	 * ownership word, -ENODEV, bad SCSW) leaves the region as the
-	 * previous request left it (rule 6).
+	 * previous request left it.
 	 */
 	if (!owned)
 		return ret;
@@ -313,10 +313,18 @@ static ssize_t vfio_ccw_mdev_read(struct vfio_device *vdev, char __user *buf,
 	loff_t pos = *ppos & VCCW_OFFSET_MASK;
 
 	switch (index) {
-	case VFIO_CCW_CONFIG_REGION_INDEX:
-		return vccw_region_read(private, private->io_region,
-					sizeof(*private->io_region), buf,
-					count, pos);
+	case VFIO_CCW_CONFIG_REGION_INDEX: {
+		const loff_t irb = offsetof(struct ccw_io_region, irb_area);
+		ssize_t n;
+
+		n = vccw_region_read(private, private->io_region,
+				     sizeof(*private->io_region), buf, count,
+				     pos);
+		/* The IRB was read: the next one may take its place. */
+		if (n > 0 && pos < irb + IRB_AREA_SIZE && pos + n > irb)
+			vfio_ccw_irb_read(private);
+		return n;
+	}
 	case VFIO_CCW_NUM_REGIONS + VCCW_REGION_ASYNC:
 		return vccw_region_read(private, private->cmd_region,
 					sizeof(*private->cmd_region), buf,
@@ -597,6 +605,7 @@ static void vfio_ccw_mdev_close_device(struct vfio_device *vdev)
 	unsigned int i;
 
 	vfio_ccw_retire(private, false);
+	vfio_ccw_outbox_reset(private);
 	cancel_work_sync(&private->crw_work);
 	vfio_ccw_crw_flush(private);
 

@@ -2,7 +2,7 @@
 /*
  * vfio-ccw: private definitions shared by the driver's files.
  *
- * Two objects per subchannel, with different lifetimes (seed 003):
+ * Two objects per subchannel, with different lifetimes:
  *
  * struct vfio_ccw_parent  css probe .. css remove. The mdev parent. Its
  *                         @private pointer is set by mdev probe and cleared
@@ -70,6 +70,8 @@ enum vccw_cap_region {
  * replaces never holds a claim itself.
  */
 #define VCCW_RING_SIZE		32
+/* IRBs Q has processed and userspace has not read yet (io_mutex). */
+#define VCCW_OUTBOX_SIZE	32
 
 struct vccw_irb_entry {
 	struct irb irb;
@@ -148,6 +150,16 @@ struct vfio_ccw_private {
 	struct mutex io_mutex;		/* io_region and cmd_region contents */
 	struct ccw_io_region *io_region;
 	struct ccw_cmd_region *cmd_region;
+	/*
+	 * Q -> userspace, under io_mutex: the io region holds one IRB. Once
+	 * Q posted one there (@irb_unread), the next ones wait in @outbox
+	 * until userspace has read the region's irb_area; when the outbox is
+	 * full the newest waiting IRB is dropped (counted), never a claim's.
+	 */
+	bool irb_unread;
+	unsigned int outbox_head;
+	unsigned int outbox_len;
+	struct vccw_irb_entry outbox[VCCW_OUTBOX_SIZE];
 
 	/* CRWs */
 	spinlock_t crw_lock;
@@ -169,11 +181,6 @@ struct vfio_ccw_private {
 	struct vccw_hooks hooks;	/* debug builds only */
 };
 
-static inline struct subchannel *vccw_sch(struct vfio_ccw_private *p)
-{
-	return p->sch;
-}
-
 static inline void vccw_stat_inc(struct vfio_ccw_private *p, enum vccw_stat s)
 {
 	atomic_long_inc(&p->stats[s]);
@@ -184,15 +191,14 @@ extern atomic_t vfio_ccw_crws_live;
 extern atomic_t vfio_ccw_parked_live;
 extern struct mdev_driver vfio_ccw_mdev_driver;
 extern debug_info_t *vfio_ccw_debug_msg_id;
-extern debug_info_t *vfio_ccw_debug_trace_id;
 
 #define VCCW_MSG(imp, fmt, args...) \
 	debug_sprintf_event(vfio_ccw_debug_msg_id, imp, fmt, ##args)
-#define VCCW_TRACE(imp, txt) \
-	debug_text_event(vfio_ccw_debug_trace_id, imp, txt)
 
 /* vfio_ccw_drv.c */
 void vfio_ccw_io_work(struct work_struct *work);
+void vfio_ccw_irb_read(struct vfio_ccw_private *private);
+void vfio_ccw_outbox_reset(struct vfio_ccw_private *private);
 void vfio_ccw_crw_work(struct work_struct *work);
 void vfio_ccw_notoper_work(struct work_struct *work);
 int vfio_ccw_enable(struct vfio_ccw_private *private);

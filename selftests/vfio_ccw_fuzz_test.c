@@ -2307,7 +2307,7 @@ static int settle(struct fz *f, struct vstats *out)
 	int64_t ev;
 
 	if (!f->stats) {
-		while ((ev = vccw_wait_io(&f->d, 20)) > 0)
+		while ((ev = vccw_take_irb(&f->d, 20)) > 0)
 			f->consumed += ev;
 		return 0;
 	}
@@ -2333,7 +2333,7 @@ static int settle(struct fz *f, struct vstats *out)
 		}
 		if (now() > deadline)
 			return -ETIMEDOUT;
-		ev = vccw_wait_io(&f->d, 50);
+		ev = vccw_take_irb(&f->d, 50);
 		if (ev > 0)
 			f->consumed += ev;
 	}

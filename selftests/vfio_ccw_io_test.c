@@ -482,7 +482,7 @@ static ssize_t start_retry(struct vccw_dev *d, uint32_t intparm, int *tries)
 		n = vccw_start(d, &orb);
 		if (n != -EBUSY && n != -EAGAIN)
 			break;
-		vccw_wait_io(d, 200);
+		vccw_take_irb(d, 200);
 	}
 	return n;
 }
@@ -514,7 +514,7 @@ static void busy_then(struct __test_metadata *_metadata, struct vccw_dev *d,
 	do {
 		ASSERT_EQ(0, wait_irb(d, &irb));
 	} while (!good_end(&irb));
-	while (vccw_wait_io(d, 500) > 0)
+	while (vccw_take_irb(d, 500) > 0)
 		;
 }
 
@@ -591,7 +591,7 @@ TEST_F(io, two_writers_eagain_ebusy)
 	for (i = 0; i < 2; i++)
 		pthread_join(t[i], NULL);
 	/* Drain what is left. */
-	while (vccw_wait_io(d, 2000) > 0)
+	while (vccw_take_irb(d, 2000) > 0)
 		;
 	EXPECT_EQ(0, w[0].other + w[1].other);
 	EXPECT_LT(0, w[0].ok + w[1].ok);
@@ -656,7 +656,7 @@ TEST_F(io, dma_unmap_during_io)
 		map.size = d->dma_size;
 		map.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE;
 		ASSERT_EQ(0, ioctl(d->container, VFIO_IOMMU_MAP_DMA, &map));
-		while (vccw_wait_io(d, 500) > 0)
+		while (vccw_take_irb(d, 500) > 0)
 			;
 	}
 	sense_id_ccw(d, ccw, 0x1000, CCW_FLAG_SLI, 7);

@@ -231,7 +231,7 @@ static bool good_sense_id(struct vccw_dev *d)
 			break;
 		if (n != -EBUSY && n != -EAGAIN)
 			return false;
-		vccw_wait_io(d, 200);
+		vccw_take_irb(d, 200);
 	}
 	if (vccw_wait_io(d, IO_TIMEOUT_MS) <= 0 || vccw_read_irb(d, &irb))
 		return false;

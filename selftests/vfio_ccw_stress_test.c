@@ -16,7 +16,10 @@
  *   frees         == starts             (every accepted START freed once)
  *   claims_irq + claims_retire == frees (each free by exactly one owner)
  *   irb_delivered == sum of eventfd values (drained after close)
- *   irb_dropped   unchanged, pinned_pages == 0, own == 0 (idle)
+ *   irb_dropped   counted, not asserted: Q and the readers may lag on a
+ *                 loaded host; every IRB is delivered or dropped, and a
+ *                 START's final status is never dropped
+ *   pinned_pages == 0, own == 0 (idle)
  *
  * With the in-tree driver (VFIO_CCW_DRIVER=intree) the same load runs and
  * only the userspace invariants are asserted: START, HSCH/CSCH and read
@@ -156,6 +159,7 @@ struct load {
 	/* figures summed over rounds (close/reopen test) */
 	long tot_claims_irq, tot_claims_retire, tot_frees, tot_irbs;
 	long tot_irb_unsol;
+	long tot_irb_dropped;
 };
 
 #define ADD(field, n)	__atomic_add_fetch(&(field), (n), __ATOMIC_RELAXED)
@@ -176,14 +180,23 @@ static void load_reset_books(struct load *L)
 }
 
 /* Read whatever the eventfd holds now (it is non-blocking); add it. */
+/*
+ * Take the eventfd's count, then read the IRB it announced, as QEMU does:
+ * the driver lets the next IRB into the io region only once the last one
+ * was read.
+ */
 static int64_t efd_take(struct load *L)
 {
+	struct ccw_io_region r;
 	uint64_t v;
 
 	if (read(L->d.io_efd, &v, sizeof(v)) != sizeof(v))
 		return 0;
 	ADD(L->efd_sum, (long)v);
 	ADD(L->efd_reads, 1);
+	if (L->d.device >= 0 && !GET(L->dev_closed) &&
+	    pread(L->d.device, &r, sizeof(r), L->d.io.offset) == sizeof(r))
+		ADD(L->io_reads, 1);
 	return (int64_t)v;
 }
 
@@ -605,8 +618,13 @@ static void check_kstats(struct __test_metadata *_metadata, struct load *L,
 		       dv[S_FREES]);
 	EXPECT_EQ(GET(L->efd_sum), dv[S_IRB_DELIV])
 		TH_LOG("%s %s: irb_delivered delta vs eventfd sum", L->name, when);
-	EXPECT_EQ(0, dv[S_IRB_DROPPED])
-		TH_LOG("%s %s: irb_dropped grew", L->name, when);
+	/*
+	 * IRBs may be dropped when Q or the readers fall behind (a HALT/CLEAR
+	 * thread makes them as fast as it can; on a loaded host the readers
+	 * lag): that is allowed and counted, and every one is accounted for
+	 * below. A START's final status is never dropped: see full_load().
+	 */
+	L->tot_irb_dropped += dv[S_IRB_DROPPED];
 	EXPECT_EQ(dv[S_IRB_SOL] + dv[S_IRB_UNSOL],
 		  dv[S_IRB_FINAL] + dv[S_IRB_INTERM])
 		TH_LOG("%s %s: IRBs by solicitation vs by finality", L->name, when);
@@ -639,8 +657,9 @@ static void print_figures(struct __test_metadata *_metadata, struct load *L,
 	       GET(L->async_other), GET(L->io_reads),
 	       GET(L->schib_reads), GET(L->efd_reads), GET(L->efd_sum));
 	if (driver_is_ours())
-		TH_LOG("%s: IRBs delivered %ld (unsolicited %ld); claims irq %ld, retire %ld; frees %ld",
+		TH_LOG("%s: IRBs delivered %ld (unsolicited %ld), dropped %ld; claims irq %ld, retire %ld; frees %ld",
 		       L->name, L->tot_irbs, L->tot_irb_unsol,
+		       L->tot_irb_dropped,
 		       L->tot_claims_irq, L->tot_claims_retire, L->tot_frees);
 	else
 		TH_LOG("%s: driver %s: debugfs invariants skipped", L->name,
@@ -813,6 +832,7 @@ TEST_F_TIMEOUT(stress, close_reopen_in_flight, TEST_TIMEOUT_S)
 	sum.tot_frees = L->tot_frees;
 	sum.tot_irbs = L->tot_irbs;
 	sum.tot_irb_unsol = L->tot_irb_unsol;
+	sum.tot_irb_dropped = L->tot_irb_dropped;
 	memcpy(sum.name, L->name, sizeof(sum.name));
 	snprintf(extra, sizeof(extra),
 		 "; %d rounds, %d closed right behind an accepted START",

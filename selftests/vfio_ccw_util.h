@@ -445,6 +445,24 @@ static inline int vccw_read_irb(struct vccw_dev *d, struct irb_view *irb)
 	return 0;
 }
 
+/*
+ * Wait for the I/O eventfd and take the IRB it announced out of the io
+ * region, discarding it. Each signal stands for one IRB in the region, and
+ * reading the region lets the next waiting one in (the driver holds IRBs
+ * back until the previous one was read, as QEMU reads after each signal):
+ * a wait that does not read would stall the ones behind it. Returns the
+ * eventfd value, 0 on timeout, -errno.
+ */
+static inline int64_t vccw_take_irb(struct vccw_dev *d, int timeout_ms)
+{
+	struct irb_view irb;
+	int64_t ev = vccw_wait_io(d, timeout_ms);
+
+	if (ev > 0 && vccw_read_irb(d, &irb))
+		return -errno;
+	return ev;
+}
+
 /* A counter of <debugfs>/vfio_ccw/<uuid>/stats (our driver); -1 if none. */
 static inline long vccw_stat(const char *uuid, const char *name)
 {

@@ -45,6 +45,23 @@ static noinline int vccw_ssch(struct subchannel *sch, union orb *orb)
 ALLOW_ERROR_INJECTION(vccw_ssch, ERRNO);
 
 /*
+ * With sch->lock held: ssch gave cc 3, so none of the paths in @lpm (the
+ * ORB's, after an lpm of 0 became sch->lpm) is operational. Take them out
+ * of sch->lpm, so that the next START with an lpm of 0 tries the others,
+ * until a channel-path event brings them back. -EACCES while other paths
+ * remain, -ENODEV when none does or the subchannel is gone; QEMU gives
+ * the guest cc 3 for both.
+ */
+static int vccw_paths_gone(struct subchannel *sch, u8 lpm)
+{
+	lockdep_assert_held(&sch->lock);
+	sch->lpm &= ~lpm;
+	if (cio_update_schib(sch))
+		return -ENODEV;
+	return sch->lpm ? -EACCES : -ENODEV;
+}
+
+/*
  * W: START SUBCHANNEL for the ORB userspace wrote. Owns the cp from
  * vccw_own_begin() until it either submits it (the channel subsystem then
  * runs it and I/Q or R retire it) or aborts (having freed what it built).
@@ -105,8 +122,8 @@ static int vccw_start(struct vfio_ccw_private *private, const union orb *uorb,
 	case 2:		/* busy */
 		ret = -EBUSY;
 		break;
-	default:	/* 3: not operational on any path */
-		ret = -ENODEV;
+	default:	/* 3: not operational on any path of the ORB's lpm */
+		ret = vccw_paths_gone(sch, orb->cmd.lpm);
 		break;
 	}
 	spin_unlock_irq(&sch->lock);

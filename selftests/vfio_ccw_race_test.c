@@ -660,6 +660,21 @@ TEST_F(race, P4_unmap_peek_vs_work)
 		  vccw_stat(u2, "frees") - frees2);
 }
 
+/* Vary the subchannel's first channel path on, as an administrator would. */
+static int vary_on_first_path(struct vccw_dev *d)
+{
+	uint8_t schib[SCHIB_AREA_SIZE];
+	char path[64];
+
+	if (pread(d->device, schib, sizeof(schib), d->schib.offset) !=
+	    sizeof(schib))
+		return -errno;
+	/* pmcw: chpid[0] at byte 16 */
+	snprintf(path, sizeof(path), "/sys/devices/css0/chp0.%02x/status",
+		 schib[16]);
+	return vccw_put(path, "on");
+}
+
 /*
  * lkmm/P1-translating-vs-work, failure side: every failure point of W
  * returns its documented errno, leaves nothing pinned, the word IDLE and
@@ -693,11 +708,58 @@ TEST_F(race, fault_injection_start_path)
 		EXPECT_EQ(cases[i].want, start(d))
 			TH_LOG("%s retval %ld", cases[i].fn, cases[i].retval);
 		vccw_uninject();
+		/* cc 3 took the path out of sch->lpm: bring it back. */
+		if (cases[i].want == -ENODEV)
+			ASSERT_EQ(0, vary_on_first_path(d));
 		EXPECT_EQ(0, stat_of("pinned_pages"));
 		EXPECT_EQ(0, stat_of("own"));
 		EXPECT_EQ(s0, stat_of("starts"));
 		EXPECT_TRUE(good_sense_id(d)) TH_LOG("after %s", cases[i].fn);
 	}
+}
+
+/*
+ * ssch cc 3: the ORB's paths are not operational, so they leave
+ * sch->lpm (as in 6.12) and the next START with an ORB lpm of 0 (which
+ * means sch->lpm) does not try them again: QEMU ends it with cc 3 (a
+ * deferred one, or -ENODEV at once). Varying the path on (css calls
+ * chp_event with CHP_VARY_ON) makes the device usable again. Checked by hand once with
+ * the paths kept after cc 3: "the dead path was tried again".
+ */
+TEST_F(race, cc3_takes_the_paths_out)
+{
+	struct vccw_dev *d = &self->d;
+	struct irb_view irb = { 0 };
+	struct cmd_orb orb;
+	ssize_t n;
+
+	ASSERT_EQ(0, vccw_inject("vccw_ssch", -3));
+	sense_id(d);
+	EXPECT_EQ(-ENODEV, start(d));	/* the one path gone: none left */
+	vccw_uninject();
+
+	vccw_orb(d, &orb, 0, 0x33);
+	orb.lpm = 0;
+	n = vccw_start(d, &orb);
+	if (n == (ssize_t)sizeof(struct ccw_io_region)) {
+		ASSERT_LT(0, vccw_wait_io(d, IO_TIMEOUT_MS));
+		ASSERT_EQ(0, vccw_read_irb(d, &irb));
+		EXPECT_EQ(3, scsw_cc(&irb.scsw))
+			TH_LOG("the dead path was tried again");
+	} else {
+		EXPECT_EQ(-ENODEV, n);
+	}
+
+	ASSERT_EQ(0, vary_on_first_path(d));
+	vccw_orb(d, &orb, 0, 0x34);
+	orb.lpm = 0;
+	sense_id(d);
+	ASSERT_EQ((ssize_t)sizeof(struct ccw_io_region), vccw_start(d, &orb));
+	ASSERT_LT(0, vccw_wait_io(d, IO_TIMEOUT_MS));
+	ASSERT_EQ(0, vccw_read_irb(d, &irb));
+	/* (QEMU leaves the deferred cc of the last IRB in this SCSW.) */
+	EXPECT_EQ(DEV_STAT_CHN_END | DEV_STAT_DEV_END, scsw_dstat(&irb.scsw));
+	EXPECT_EQ(0xff, ((uint8_t *)vccw_ptr(d, 0x1000))[0]);
 }
 
 /*

@@ -30,15 +30,21 @@ void vccw_hooks_init(struct vccw_hooks *h)
 	h->after_ssch = VCCW_INJECT_NONE;
 }
 
-/* W, under sch->lock after cc 0: the IRB to inject now, if one is armed. */
+/*
+ * W, under sch->lock after cc 0: the IRB to inject now, if one is armed.
+ * h->lock is taken with interrupts off everywhere: here it nests inside
+ * sch->lock, which the I/O interrupt takes (lockdep: hardirq-safe ->
+ * hardirq-unsafe otherwise).
+ */
 int vccw_hook_after_ssch(struct vccw_hooks *h)
 {
+	unsigned long flags;
 	int kind;
 
-	spin_lock(&h->lock);
+	spin_lock_irqsave(&h->lock, flags);
 	kind = h->after_ssch;
 	h->after_ssch = VCCW_INJECT_NONE;
-	spin_unlock(&h->lock);
+	spin_unlock_irqrestore(&h->lock, flags);
 	return kind;
 }
 
@@ -55,25 +61,28 @@ static int vccw_inject_kind(const char *name)
 /* May the party held at @pt go? Takes a step if one was granted. */
 static bool vccw_hook_go(struct vccw_hooks *h, int pt)
 {
+	unsigned long flags;
 	bool go;
 
-	spin_lock(&h->lock);
+	spin_lock_irqsave(&h->lock, flags);
 	go = h->armed != pt || h->steps;
 	if (go && h->armed == pt)
 		h->steps--;
-	spin_unlock(&h->lock);
+	spin_unlock_irqrestore(&h->lock, flags);
 	return go;
 }
 
 void vccw_hook(struct vccw_hooks *h, enum vccw_hook_point pt)
 {
-	spin_lock(&h->lock);
+	unsigned long flags;
+
+	spin_lock_irqsave(&h->lock, flags);
 	if (h->armed != pt) {
-		spin_unlock(&h->lock);
+		spin_unlock_irqrestore(&h->lock, flags);
 		return;
 	}
 	h->waiting++;
-	spin_unlock(&h->lock);
+	spin_unlock_irqrestore(&h->lock, flags);
 	wake_up_all(&h->wq);
 
 	if (!wait_event_timeout(h->wq, vccw_hook_go(h, pt),
@@ -81,20 +90,22 @@ void vccw_hook(struct vccw_hooks *h, enum vccw_hook_point pt)
 		pr_warn_ratelimited("vfio_ccw: hook %s timed out, released\n",
 				    vccw_hook_names[pt]);
 
-	spin_lock(&h->lock);
+	spin_lock_irqsave(&h->lock, flags);
 	h->waiting--;
 	h->passes++;
-	spin_unlock(&h->lock);
+	spin_unlock_irqrestore(&h->lock, flags);
 	wake_up_all(&h->wq);
 }
 
 void vccw_hooks_release(struct vccw_hooks *h)
 {
-	spin_lock(&h->lock);
+	unsigned long flags;
+
+	spin_lock_irqsave(&h->lock, flags);
 	h->armed = VCCW_HOOK_NONE;
 	h->steps = 0;
 	h->after_ssch = VCCW_INJECT_NONE;
-	spin_unlock(&h->lock);
+	spin_unlock_irqrestore(&h->lock, flags);
 	wake_up_all(&h->wq);
 }
 
@@ -104,12 +115,13 @@ static int vccw_hook_show(struct seq_file *m, void *unused)
 	struct vfio_ccw_private *private =
 		container_of(h, struct vfio_ccw_private, hooks);
 	unsigned int held = vfio_ccw_hook_nr_held(private);
+	unsigned long flags;
 
-	spin_lock(&h->lock);
+	spin_lock_irqsave(&h->lock, flags);
 	seq_printf(m, "armed=%s waiting=%u passes=%lu after_ssch=%s held=%u\n",
 		   vccw_hook_names[h->armed], h->waiting, h->passes,
 		   vccw_inject_names[h->after_ssch], held);
-	spin_unlock(&h->lock);
+	spin_unlock_irqrestore(&h->lock, flags);
 	return 0;
 }
 
@@ -122,6 +134,7 @@ static ssize_t vccw_hook_write(struct file *file, const char __user *ubuf,
 			       size_t count, loff_t *ppos)
 {
 	struct vccw_hooks *h = ((struct seq_file *)file->private_data)->private;
+	unsigned long flags;
 	char buf[32];
 	int pt = -1;
 
@@ -147,9 +160,9 @@ static ssize_t vccw_hook_write(struct file *file, const char __user *ubuf,
 
 		if (kind < 0)
 			return kind;
-		spin_lock(&h->lock);
+		spin_lock_irqsave(&h->lock, flags);
 		h->after_ssch = kind;
-		spin_unlock(&h->lock);
+		spin_unlock_irqrestore(&h->lock, flags);
 		return count;
 	}
 	if (!strcmp(buf, "inject chp offline") ||
@@ -177,17 +190,17 @@ static ssize_t vccw_hook_write(struct file *file, const char __user *ubuf,
 	else if (!strcmp(buf, "arm translated"))
 		pt = VCCW_HOOK_TRANSLATED;
 
-	spin_lock(&h->lock);
+	spin_lock_irqsave(&h->lock, flags);
 	if (pt >= 0) {
 		h->armed = pt;
 		h->steps = 0;
 	} else if (!strcmp(buf, "step") && h->armed != VCCW_HOOK_NONE) {
 		h->steps++;
 	} else {
-		spin_unlock(&h->lock);
+		spin_unlock_irqrestore(&h->lock, flags);
 		return -EINVAL;
 	}
-	spin_unlock(&h->lock);
+	spin_unlock_irqrestore(&h->lock, flags);
 	wake_up_all(&h->wq);
 	return count;
 }

@@ -884,6 +884,33 @@ static void vfio_ccw_sch_shutdown(struct subchannel *sch)
 }
 
 /*
+ * With sch->lock held: the subchannel is gone (stsch fails). Mark the
+ * device not operational, which has css unregister the subchannel, and
+ * retire it from process context.
+ */
+static void vccw_gone(struct vfio_ccw_private *private)
+{
+	lockdep_assert_held(&private->sch->lock);
+	if (vccw_mark_not_oper(private))
+		queue_work(vfio_ccw_work_q, &private->notoper_work);
+}
+
+#ifdef CONFIG_VFIO_CCW_DEBUG_HOOKS
+/*
+ * Debug hooks (vfio_ccw_hooks.h): what sch_event does when stsch finds
+ * the subchannel gone, for a subchannel QEMU keeps.
+ */
+void vfio_ccw_inject_not_oper(struct vfio_ccw_private *private)
+{
+	struct subchannel *sch = private->sch;
+
+	spin_lock_irq(&sch->lock);
+	vccw_gone(private);
+	spin_unlock_irq(&sch->lock);
+}
+#endif
+
+/*
  * Something happened to the subchannel. Returns 0 when handled, -EAGAIN to
  * be called again in process context.
  */
@@ -901,8 +928,8 @@ static int vfio_ccw_sch_event(struct subchannel *sch, int process)
 	if (cio_update_schib(sch)) {
 		if (!private)
 			css_sched_sch_todo(sch, SCH_TODO_UNREG);
-		else if (vccw_mark_not_oper(private))
-			queue_work(vfio_ccw_work_q, &private->notoper_work);
+		else
+			vccw_gone(private);
 	}
 out:
 	spin_unlock_irqrestore(&sch->lock, flags);

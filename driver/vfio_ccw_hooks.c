@@ -176,6 +176,12 @@ static ssize_t vccw_hook_write(struct file *file, const char __user *ubuf,
 						CHP_OFFLINE : CHP_ONLINE);
 		return ret ? ret : count;
 	}
+	if (!strcmp(buf, "inject not-oper")) {
+		vfio_ccw_inject_not_oper(container_of(h,
+						      struct vfio_ccw_private,
+						      hooks));
+		return count;
+	}
 	if (!strcmp(buf, "inject unsolicited")) {
 		struct vfio_ccw_private *private =
 			container_of(h, struct vfio_ccw_private, hooks);

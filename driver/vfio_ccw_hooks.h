@@ -25,6 +25,9 @@
  *                           one that passes
  *   write "release irq"     hand I the held IRBs, in order, and stop
  *                           holding ("release" does that too)
+ *   write "inject not-oper" what sch_event does when stsch finds the
+ *                           subchannel gone: not operational, css
+ *                           unregisters it, the notoper work retires
  *   write "inject chp offline" | "inject chp online"
  *                           call the chp_event handler as css does for
  *                           a channel-path CRW, on the first path
@@ -91,6 +94,7 @@ int vccw_hook_after_ssch(struct vccw_hooks *h);
 void vfio_ccw_inject_irb(struct vfio_ccw_private *private,
 			 enum vccw_inject kind, u32 cpa);
 int vfio_ccw_inject_chp_event(struct vfio_ccw_private *private, int event);
+void vfio_ccw_inject_not_oper(struct vfio_ccw_private *private);
 void vfio_ccw_hook_hold_irbs(struct vfio_ccw_private *private, bool on);
 unsigned int vfio_ccw_hook_nr_held(struct vfio_ccw_private *private);
 void vccw_hook_probe_published(struct vfio_ccw_private *private);

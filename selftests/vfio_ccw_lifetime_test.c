@@ -525,6 +525,36 @@ TEST_F_TIMEOUT(life, retire_remove_in_flight, 180)
 }
 
 /*
+ * The subchannel found gone (the hook does what sch_event does when stsch
+ * fails) with a START in flight: the not-operational work retires it
+ * (quiesce, then free), css unregisters the subchannel and userspace gets
+ * the request irq; the subchannel is left disabled.
+ */
+TEST_F_TIMEOUT(life, retire_notoper_in_flight, 180)
+{
+	struct vccw_dev *d = &self->d;
+	struct pollfd p;
+	uint64_t v;
+	int efd;
+
+	start_held(_metadata, &self->s, d);
+	efd = eventfd(0, EFD_CLOEXEC);
+	ASSERT_LE(0, efd);
+	ASSERT_EQ(0, vccw_set_irq(d->device, VFIO_CCW_REQ_IRQ_INDEX, efd));
+	ASSERT_EQ(0, vccw_put(self->s.hook, "inject not-oper"));
+	p = (struct pollfd){ .fd = efd, .events = POLLIN };
+	EXPECT_EQ(1, poll(&p, 1, GONE_TIMEOUT_MS)) TH_LOG("no request irq");
+	EXPECT_EQ((ssize_t)sizeof(v), read(efd, &v, sizeof(v)));
+	sense_id(d);
+	EXPECT_EQ(-ENODEV, start(d));
+	vccw_close(d);
+	close(efd);
+	EXPECT_TRUE(wait_path(self->s.css, false, GONE_TIMEOUT_MS))
+		TH_LOG("subchannel still registered");
+	check_retire_trace(_metadata, self->s.sch, 0, "not operational");
+}
+
+/*
  * A quiesce that cannot stop the channel (the disable fails): the close
  * parks the cp (its pages stay allocated, nothing stays pinned in vfio's
  * books), marks the device not operational and css unregisters the

@@ -86,6 +86,12 @@ check-kasan:
 	$(MAKE) KCONFIG=kasan all
 	@KCONFIG=kasan scripts/check.sh --guest-only
 
+# Every suite on the KASAN + lockdep kernel (not part of "make check" yet:
+# Documentation/testing.rst, "Lockdep").
+check-lockdep:
+	$(MAKE) KCONFIG=lockdep all
+	@KCONFIG=lockdep scripts/check.sh --guest-only
+
 # The stress and race suites with LOAD busy loops beside the guest,
 # LOADED_RUNS times ("make check" runs them once).
 check-loaded: all
@@ -109,4 +115,4 @@ clean:
 	-$(MAKE) -C selftests clean OUT=$(BUILD)/selftests-bin
 	-[ -d "$(KDIR)" ] && $(MAKE) -C $(KDIR) $(KMAKE_ARGS) M=$(CURDIR)/driver clean
 
-.PHONY: all deps kernel module selftests initramfs lint check check-kasan check-loaded check-host bench shell clean lkmm check-orderings
+.PHONY: all deps kernel module selftests initramfs lint check check-kasan check-lockdep check-loaded check-host bench shell clean lkmm check-orderings

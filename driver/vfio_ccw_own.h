@@ -37,8 +37,7 @@
  * ORDERING vccw_own_release store_release
  * ORDERING vccw_own_read load_acquire
  *
- * Locking context, asserted with lockdep (the KASAN + lockdep flavour of
- * "make check") and checked at every call site by
+ * Locking context, asserted with lockdep ("make check-lockdep") and checked at every call site by
  * scripts/check-callsites.py:
  *
  * CONTEXT vccw_own_submit sch->lock

@@ -13,7 +13,7 @@
 #     busy-loop processes (default 2) beside the guest, LOADED_RUNS times
 #     (default 1; CHECK_LOADED=0 skips it): they must pass on a loaded
 #     host too;
-#  5. the same on the KASAN + lockdep kernel (CHECK_KASAN=0 skips it);
+#  5. the same on the KASAN kernel (CHECK_KASAN=0 skips it);
 #  6. the benchmarks: our module and the in-tree one in one boot of a
 #     kernel without sanitizers, figures side by side (CHECK_BENCH=0
 #     skips it). Only their running is judged, never their speed.

@@ -20,6 +20,7 @@ kernel_config_files() {
 	case "$KCONFIG" in
 	kcsan) echo "$TOP/scripts/kernel.config" ;;
 	kasan) echo "$TOP/scripts/kernel.config $TOP/scripts/kernel-kasan.config" ;;
+	lockdep) echo "$TOP/scripts/kernel.config $TOP/scripts/kernel-kasan.config $TOP/scripts/kernel-lockdep.config" ;;
 	bench) echo "$TOP/scripts/kernel.config $TOP/scripts/kernel-bench.config" ;;
 	*) echo "unknown KCONFIG=$KCONFIG" >&2; return 1 ;;
 	esac

@@ -872,21 +872,6 @@ TEST_F(io, trace_transitions)
 			TH_LOG("'%s' not traced", want[i]);
 }
 
-struct remover {
-	char path[160];
-	int ret;
-	volatile int done;
-};
-
-static void *remove_fn(void *arg)
-{
-	struct remover *r = arg;
-
-	r->ret = vccw_put(r->path, "1");
-	r->done = 1;
-	return NULL;
-}
-
 /*
  * Removing the mdev while userspace has it open: the driver relays vfio's
  * request to the REQ eventfd, the removal waits until userspace closes
@@ -897,7 +882,7 @@ static void *remove_fn(void *arg)
 TEST_F(io, remove_request_while_open)
 {
 	struct vccw_dev *d = &self->d;
-	struct remover r = { 0 };
+	struct vccw_remover r = { 0 };
 	const char *sch = getenv("VFIO_CCW_SCH");
 	char create[160], uuid[64];
 	struct irb_view irb;
@@ -918,11 +903,11 @@ TEST_F(io, remove_request_while_open)
 	ASSERT_LE(0, efd);
 	ASSERT_EQ(0, vccw_set_irq(d->device, VFIO_CCW_REQ_IRQ_INDEX, efd));
 
-	ASSERT_EQ(0, pthread_create(&t, NULL, remove_fn, &r));
+	ASSERT_EQ(0, pthread_create(&t, NULL, vccw_remove_fn, &r));
 	p = (struct pollfd){ .fd = efd, .events = POLLIN };
 	EXPECT_EQ(1, poll(&p, 1, IO_TIMEOUT_MS)) TH_LOG("no request");
 	EXPECT_EQ((ssize_t)sizeof(v), read(efd, &v, sizeof(v)));
-	EXPECT_EQ(0, r.done) TH_LOG("removed while open");
+	EXPECT_EQ(0, atomic_load(&r.done)) TH_LOG("removed while open");
 
 	vccw_close(d);
 	pthread_join(t, NULL);

@@ -31,7 +31,7 @@
 #include "vfio_ccw_util.h"
 #include "kselftest_harness.h"
 
-#define IO_TIMEOUT_MS	20000
+#define IO_TIMEOUT_MS	VCCW_IO_TIMEOUT_MS
 #define GONE_TIMEOUT_MS	60000	/* css unregisters from its own work */
 #define TRACING		"/sys/kernel/tracing"
 #define DBG_ROOT	"/sys/kernel/debug/vfio_ccw"
@@ -197,45 +197,12 @@ static int sch2_restore(const struct sch2 *s, const char **step)
 	return 0;
 }
 
-static void sense_id(struct vccw_dev *d)
-{
-	struct ccw1 *ccw = vccw_ptr(d, 0);
-
-	memset(vccw_ptr(d, 0x1000), 0, 8);
-	ccw->cmd = CCW_CMD_SENSE_ID;
-	ccw->flags = CCW_FLAG_SLI;
-	ccw->count = 7;
-	ccw->cda = vccw_addr(d, 0x1000);
-}
-
 static ssize_t start(struct vccw_dev *d)
 {
 	struct cmd_orb orb;
 
 	vccw_orb(d, &orb, 0, 0x1fe);
 	return vccw_start(d, &orb);
-}
-
-/* START SENSE ID and check its data: the device works. */
-static bool good_sense_id(struct vccw_dev *d)
-{
-	struct irb_view irb = { 0 };
-	uint8_t *data = vccw_ptr(d, 0x1000);
-	int tries;
-
-	sense_id(d);
-	for (tries = 0; tries < 50; tries++) {
-		ssize_t n = start(d);
-
-		if (n == (ssize_t)sizeof(struct ccw_io_region))
-			break;
-		if (n != -EBUSY && n != -EAGAIN)
-			return false;
-		vccw_take_irb(d, 200);
-	}
-	if (vccw_wait_io(d, IO_TIMEOUT_MS) <= 0 || vccw_read_irb(d, &irb))
-		return false;
-	return data[0] == 0xff && data[1] == 0x38;
 }
 
 /* "held=<n>" of the hook file */
@@ -402,9 +369,9 @@ static void start_held(struct __test_metadata *_metadata, struct sch2 *s,
 
 	ret = vccw_open(d, s->uuid, &step);
 	ASSERT_EQ(0, ret) TH_LOG("%s: %s", step, strerror(-ret));
-	ASSERT_TRUE(good_sense_id(d));
+	ASSERT_TRUE(vccw_good_sense_id(d));
 	ASSERT_EQ(0, vccw_put(s->hook, "hold irq"));
-	sense_id(d);
+	vccw_sense_id_prog(d);
 	ASSERT_EQ((ssize_t)sizeof(struct ccw_io_region), start(d));
 	for (i = 0; i < IO_TIMEOUT_MS / 50 && hook_held(s) < 1; i++)
 		msleep(50);
@@ -449,7 +416,7 @@ TEST_F_TIMEOUT(life, retire_reset_in_flight, 180)
 	ASSERT_EQ(0, ioctl(self->d.device, VFIO_DEVICE_RESET));
 	check_retire_trace(_metadata, self->s.sch, 1, "reset");
 	ASSERT_EQ(0, vccw_put(self->s.hook, "release"));
-	EXPECT_TRUE(good_sense_id(&self->d));
+	EXPECT_TRUE(vccw_good_sense_id(&self->d));
 	vccw_close(&self->d);
 	check_retire_trace(_metadata, self->s.sch, 0, "reset, then close");
 	check_books(_metadata, &self->s, s0, f0);
@@ -473,21 +440,6 @@ TEST_F_TIMEOUT(life, retire_unmap_in_flight, 180)
 	check_books(_metadata, &self->s, s0, f0);
 }
 
-struct remover {
-	const struct sch2 *s;
-	int ret;
-	atomic_int done;
-};
-
-static void *remove_fn(void *arg)
-{
-	struct remover *r = arg;
-
-	r->ret = mdev_remove(r->s);
-	atomic_store(&r->done, 1);
-	return NULL;
-}
-
 /*
  * Open a REQ eventfd on @d, remove the mdev from a thread, wait for the
  * request, close the device, wait for the removal. Returns the remove's
@@ -496,16 +448,17 @@ static void *remove_fn(void *arg)
 static int remove_while_open(struct __test_metadata *_metadata,
 			     struct sch2 *s, struct vccw_dev *d)
 {
-	struct remover r = { .s = s };
+	struct vccw_remover r = { 0 };
 	struct pollfd p;
 	pthread_t t;
 	uint64_t v;
 	int efd;
 
 	efd = eventfd(0, EFD_CLOEXEC);
+	snprintf(r.path, sizeof(r.path), "%s/remove", s->mdev);
 	EXPECT_LE(0, efd);
 	EXPECT_EQ(0, vccw_set_irq(d->device, VFIO_CCW_REQ_IRQ_INDEX, efd));
-	EXPECT_EQ(0, pthread_create(&t, NULL, remove_fn, &r));
+	EXPECT_EQ(0, pthread_create(&t, NULL, vccw_remove_fn, &r));
 	p = (struct pollfd){ .fd = efd, .events = POLLIN };
 	EXPECT_EQ(1, poll(&p, 1, IO_TIMEOUT_MS)) TH_LOG("no request irq");
 	EXPECT_EQ((ssize_t)sizeof(v), read(efd, &v, sizeof(v)));
@@ -545,7 +498,7 @@ TEST_F_TIMEOUT(life, retire_notoper_in_flight, 180)
 	p = (struct pollfd){ .fd = efd, .events = POLLIN };
 	EXPECT_EQ(1, poll(&p, 1, GONE_TIMEOUT_MS)) TH_LOG("no request irq");
 	EXPECT_EQ((ssize_t)sizeof(v), read(efd, &v, sizeof(v)));
-	sense_id(d);
+	vccw_sense_id_prog(d);
 	EXPECT_EQ(-ENODEV, start(d));
 	vccw_close(d);
 	close(efd);
@@ -609,7 +562,7 @@ TEST_F_TIMEOUT(life, reenable_failure_unregisters, 180)
 	EXPECT_EQ(-1, ioctl(d->device, VFIO_DEVICE_RESET));
 	EXPECT_EQ(EINVAL, errno);
 	vccw_uninject();
-	sense_id(d);
+	vccw_sense_id_prog(d);
 	EXPECT_EQ(-ENODEV, start(d));
 	p = (struct pollfd){ .fd = efd, .events = POLLIN };
 	EXPECT_EQ(1, poll(&p, 1, GONE_TIMEOUT_MS)) TH_LOG("no request irq");

@@ -15,7 +15,7 @@
 #include "vfio_ccw_util.h"
 #include "kselftest_harness.h"
 
-#define IO_TIMEOUT_MS	20000
+#define IO_TIMEOUT_MS	VCCW_IO_TIMEOUT_MS
 
 static char dbg[256];
 
@@ -100,17 +100,6 @@ static bool wait_stat(const char *name, long want)
 	return false;
 }
 
-static void sense_id(struct vccw_dev *d)
-{
-	struct ccw1 *ccw = vccw_ptr(d, 0);
-
-	memset(vccw_ptr(d, 0x1000), 0, 8);
-	ccw->cmd = CCW_CMD_SENSE_ID;
-	ccw->flags = CCW_FLAG_SLI;
-	ccw->count = 7;
-	ccw->cda = vccw_addr(d, 0x1000);
-}
-
 static ssize_t start(struct vccw_dev *d)
 {
 	struct cmd_orb orb;
@@ -125,27 +114,6 @@ static ssize_t async_cmd(struct vccw_dev *d, uint32_t cmd)
 	ssize_t n = pwrite(d->device, &r, sizeof(r), d->async.offset);
 
 	return n < 0 ? -errno : n;
-}
-
-static bool good_sense_id(struct vccw_dev *d)
-{
-	struct irb_view irb = { 0 };
-	uint8_t *data = vccw_ptr(d, 0x1000);
-	int tries;
-
-	sense_id(d);
-	for (tries = 0; tries < 50; tries++) {
-		ssize_t n = start(d);
-
-		if (n == (ssize_t)sizeof(struct ccw_io_region))
-			break;
-		if (n != -EBUSY && n != -EAGAIN)
-			return false;
-		vccw_take_irb(d, 200);
-	}
-	if (vccw_wait_io(d, IO_TIMEOUT_MS) <= 0 || vccw_read_irb(d, &irb))
-		return false;
-	return data[0] == 0xff && data[1] == 0x38 && data[2] == 0x32;
 }
 
 FIXTURE(race) {
@@ -200,7 +168,7 @@ TEST_F(race, P2_clear_start_collision)
 		  async_cmd(d, VFIO_CCW_ASYNC_CMD_CSCH));
 	ASSERT_TRUE(wait_held()) TH_LOG("Q never reached the hook");
 
-	sense_id(d);
+	vccw_sense_id_prog(d);
 	ASSERT_EQ((ssize_t)sizeof(struct ccw_io_region), start(d));
 	/* The START's final IRB: I claims it at interrupt time. */
 	ASSERT_TRUE(wait_stat("claims_irq", self->claims_irq0 + 1));
@@ -222,7 +190,7 @@ TEST_F(race, P2_clear_start_collision)
 	EXPECT_EQ(0, stat_of("own"));
 	ASSERT_EQ(0, vccw_read_irb(d, &irb));
 	EXPECT_NE(0, scsw_fctl(&irb.scsw) & SCSW_FCTL_START);
-	EXPECT_TRUE(good_sense_id(d));
+	EXPECT_TRUE(vccw_good_sense_id(d));
 }
 
 /*
@@ -270,7 +238,7 @@ TEST_F(race, P3_intermediate_then_final)
 
 	ASSERT_EQ(0, hook("arm work"));
 	ASSERT_EQ(0, hook("after-ssch intermediate"));
-	sense_id(d);
+	vccw_sense_id_prog(d);
 	ASSERT_EQ((ssize_t)sizeof(struct ccw_io_region), start(d));
 	ASSERT_TRUE(wait_held()) TH_LOG("Q never reached the hook");
 	ASSERT_TRUE(wait_stat("irb_final", final0 + 1));
@@ -292,7 +260,7 @@ TEST_F(race, P3_intermediate_then_final)
 	/* Q processes the final IRB, with the claim: exactly one free. */
 	final_irb_frees_once(_metadata, d, self->frees0);
 	EXPECT_EQ(deliv0 + 2, stat_of("irb_delivered"));
-	EXPECT_TRUE(good_sense_id(d));
+	EXPECT_TRUE(vccw_good_sense_id(d));
 }
 
 /*
@@ -311,7 +279,7 @@ TEST_F(race, P5_unsolicited_while_submitted)
 
 	ASSERT_EQ(0, hook("arm work"));
 	ASSERT_EQ(0, hook("after-ssch unsolicited"));
-	sense_id(d);
+	vccw_sense_id_prog(d);
 	ASSERT_EQ((ssize_t)sizeof(struct ccw_io_region), start(d));
 	ASSERT_TRUE(wait_held()) TH_LOG("Q never reached the hook");
 	ASSERT_TRUE(wait_stat("claims_irq", self->claims_irq0 + 1));
@@ -330,7 +298,7 @@ TEST_F(race, P5_unsolicited_while_submitted)
 
 	/* Q processes the START's final IRB: exactly one free. */
 	final_irb_frees_once(_metadata, d, self->frees0);
-	EXPECT_TRUE(good_sense_id(d));
+	EXPECT_TRUE(vccw_good_sense_id(d));
 }
 
 struct closer {
@@ -363,7 +331,7 @@ TEST_F(race, P4_work_vs_retire)
 	int ret;
 
 	ASSERT_EQ(0, hook("arm work"));
-	sense_id(d);
+	vccw_sense_id_prog(d);
 	ASSERT_EQ((ssize_t)sizeof(struct ccw_io_region), start(d));
 	ASSERT_TRUE(wait_held());
 	ASSERT_TRUE(wait_stat("claims_irq", self->claims_irq0 + 1));
@@ -385,7 +353,7 @@ TEST_F(race, P4_work_vs_retire)
 	vccw_close(d);
 	ret = vccw_open(d, vccw_uuid(0), &step);
 	ASSERT_EQ(0, ret) TH_LOG("%s: %s", step, strerror(-ret));
-	EXPECT_TRUE(good_sense_id(d));
+	EXPECT_TRUE(vccw_good_sense_id(d));
 }
 
 struct starter {
@@ -438,7 +406,7 @@ TEST_F(race, P4_retire_vs_writer)
 	pthread_t ts, tu;
 
 	ASSERT_EQ(0, hook("arm translated"));
-	sense_id(d);
+	vccw_sense_id_prog(d);
 	ASSERT_EQ(0, pthread_create(&ts, NULL, start_fn, &s));
 	ASSERT_TRUE(wait_held());
 	EXPECT_EQ(1, stat_of("own"));	/* TRANSLATING */
@@ -463,7 +431,7 @@ TEST_F(race, P4_retire_vs_writer)
 	map.size = d->dma_size;
 	map.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE;
 	ASSERT_EQ(0, ioctl(d->container, VFIO_IOMMU_MAP_DMA, &map));
-	EXPECT_TRUE(good_sense_id(d));
+	EXPECT_TRUE(vccw_good_sense_id(d));
 }
 
 /*
@@ -486,7 +454,7 @@ TEST_F(race, P5_unsolicited_during_translation)
 	pthread_t ts;
 
 	ASSERT_EQ(0, hook("arm translated"));
-	sense_id(d);
+	vccw_sense_id_prog(d);
 	ASSERT_EQ(0, pthread_create(&ts, NULL, start_fn, &s));
 	ASSERT_TRUE(wait_held()) TH_LOG("W never reached the hook");
 	EXPECT_EQ(1, stat_of("own"));	/* TRANSLATING */
@@ -610,10 +578,10 @@ TEST_F(race, P4_unmap_peek_vs_work)
 	dropped2 = vccw_stat(u2, "irb_dropped");
 	ASSERT_EQ(0, hook_of(u1, "hold irq"));
 	ASSERT_EQ(0, hook_of(u2, "hold irq"));
-	sense_id(d);
+	vccw_sense_id_prog(d);
 	ASSERT_EQ((ssize_t)sizeof(struct ccw_io_region), start(d));
 	ASSERT_TRUE(wait_held_irb(u1)) TH_LOG("mdev1's IRB not held");
-	sense_id(&d2);
+	vccw_sense_id_prog(&d2);
 	ASSERT_EQ((ssize_t)sizeof(struct ccw_io_region), start(&d2));
 	ASSERT_TRUE(wait_held_irb(u2)) TH_LOG("mdev2's IRB not held");
 	EXPECT_EQ(2, stat_of("own"));	/* SUBMITTED */
@@ -652,8 +620,8 @@ TEST_F(race, P4_unmap_peek_vs_work)
 
 	ASSERT_EQ(0, dma_map(d));
 	ASSERT_EQ(0, dma_map(&d2));
-	EXPECT_TRUE(good_sense_id(d));
-	EXPECT_TRUE(good_sense_id(&d2));
+	EXPECT_TRUE(vccw_good_sense_id(d));
+	EXPECT_TRUE(vccw_good_sense_id(&d2));
 	vccw_close(&d2);
 	EXPECT_EQ(0, vccw_stat(u2, "pinned_pages"));
 	EXPECT_EQ(vccw_stat(u2, "starts") - starts2,
@@ -704,7 +672,7 @@ TEST_F(race, fault_injection_start_path)
 
 		ASSERT_EQ(0, vccw_inject(cases[i].fn, cases[i].retval))
 			TH_LOG("fail_function %s", cases[i].fn);
-		sense_id(d);
+		vccw_sense_id_prog(d);
 		EXPECT_EQ(cases[i].want, start(d))
 			TH_LOG("%s retval %ld", cases[i].fn, cases[i].retval);
 		vccw_uninject();
@@ -714,7 +682,7 @@ TEST_F(race, fault_injection_start_path)
 		EXPECT_EQ(0, stat_of("pinned_pages"));
 		EXPECT_EQ(0, stat_of("own"));
 		EXPECT_EQ(s0, stat_of("starts"));
-		EXPECT_TRUE(good_sense_id(d)) TH_LOG("after %s", cases[i].fn);
+		EXPECT_TRUE(vccw_good_sense_id(d)) TH_LOG("after %s", cases[i].fn);
 	}
 }
 
@@ -734,7 +702,7 @@ TEST_F(race, cc3_takes_the_paths_out)
 	ssize_t n;
 
 	ASSERT_EQ(0, vccw_inject("vccw_ssch", -3));
-	sense_id(d);
+	vccw_sense_id_prog(d);
 	EXPECT_EQ(-ENODEV, start(d));	/* the one path gone: none left */
 	vccw_uninject();
 
@@ -753,7 +721,7 @@ TEST_F(race, cc3_takes_the_paths_out)
 	ASSERT_EQ(0, vary_on_first_path(d));
 	vccw_orb(d, &orb, 0, 0x34);
 	orb.lpm = 0;
-	sense_id(d);
+	vccw_sense_id_prog(d);
 	ASSERT_EQ((ssize_t)sizeof(struct ccw_io_region), vccw_start(d, &orb));
 	ASSERT_LT(0, vccw_wait_io(d, IO_TIMEOUT_MS));
 	ASSERT_EQ(0, vccw_read_irb(d, &irb));
@@ -779,7 +747,7 @@ TEST_F(race, P5_deferred_cc)
 	/* 1: status pending, 3: not operational on the ORB's paths. */
 	for (cc = 1; cc <= 3; cc += 2) {
 		ASSERT_EQ(0, vccw_inject("vccw_inject_deferred_cc", -cc));
-		sense_id(d);
+		vccw_sense_id_prog(d);
 		ASSERT_EQ((ssize_t)sizeof(struct ccw_io_region), start(d));
 		ASSERT_LT(0, vccw_wait_io(d, IO_TIMEOUT_MS));
 		vccw_uninject();
@@ -789,7 +757,7 @@ TEST_F(race, P5_deferred_cc)
 		EXPECT_EQ(frees0 + 1, stat_of("frees"));
 		EXPECT_EQ(0, stat_of("own"));
 		EXPECT_EQ(0, stat_of("pinned_pages"));
-		EXPECT_TRUE(good_sense_id(d));
+		EXPECT_TRUE(vccw_good_sense_id(d));
 		frees0 += 2;	/* the deferred one and good_sense_id's */
 	}
 }
@@ -823,7 +791,7 @@ TEST_F(race, ring_full_keeps_claim)
 	}
 	EXPECT_EQ(drop0 + 8, stat_of("irb_dropped"));
 
-	sense_id(d);
+	vccw_sense_id_prog(d);
 	ASSERT_EQ((ssize_t)sizeof(struct ccw_io_region), start(d));
 	ASSERT_TRUE(wait_stat("claims_irq", self->claims_irq0 + 1));
 	EXPECT_EQ(drop0 + 9, stat_of("irb_dropped"));
@@ -836,7 +804,7 @@ TEST_F(race, ring_full_keeps_claim)
 	EXPECT_EQ(deliv0 + RING_SIZE, stat_of("irb_delivered"));
 	EXPECT_EQ(self->frees0 + 1, stat_of("frees"));
 	EXPECT_EQ(0, stat_of("own"));	/* (*) */
-	EXPECT_TRUE(good_sense_id(d));
+	EXPECT_TRUE(vccw_good_sense_id(d));
 }
 
 /*
@@ -876,7 +844,7 @@ TEST_F(race, slow_reader_gets_every_irb)
 		}
 	}
 	EXPECT_EQ(drop0, stat_of("irb_dropped"));
-	EXPECT_TRUE(good_sense_id(d));
+	EXPECT_TRUE(vccw_good_sense_id(d));
 }
 
 /* One read of the CRW region: the CRW word, or -errno. */
@@ -943,7 +911,7 @@ TEST_F(race, crw_chp_offline_online)
 
 	EXPECT_EQ(0, vccw_set_irq(d->device, VFIO_CCW_CRW_IRQ_INDEX, -1));
 	close(efd);
-	EXPECT_TRUE(good_sense_id(d));
+	EXPECT_TRUE(vccw_good_sense_id(d));
 }
 
 int main(int argc, char **argv)

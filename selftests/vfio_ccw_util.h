@@ -15,6 +15,8 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -542,6 +544,76 @@ static inline int vccw_inject(const char *fn, long retval)
 static inline void vccw_uninject(void)
 {
 	vccw_put("/sys/kernel/debug/fail_function/inject", "\n");
+}
+
+/* How long a test waits for one awaited IRB before it calls it lost. */
+#define VCCW_IO_TIMEOUT_MS	20000
+
+/* SENSE ID (7 bytes, SLI) at offset 0 into the zeroed page at 0x1000. */
+static inline void vccw_sense_id_prog(struct vccw_dev *d)
+{
+	struct ccw1 *ccw = vccw_ptr(d, 0);
+
+	memset(vccw_ptr(d, 0x1000), 0, 8);
+	ccw->cmd = CCW_CMD_SENSE_ID;
+	ccw->flags = CCW_FLAG_SLI;
+	ccw->count = 7;
+	ccw->cda = vccw_addr(d, 0x1000);
+}
+
+/*
+ * START the SENSE ID program (retrying while the device is busy with what
+ * came before) and take IRBs until its good ending: true when the device
+ * answered with a SenseID (0xff, control unit type 0x38xx). IRBs left
+ * unread before do not count as its ending.
+ */
+static inline bool vccw_good_sense_id(struct vccw_dev *d)
+{
+	const unsigned int end = DEV_STAT_CHN_END | DEV_STAT_DEV_END;
+	uint8_t *data = vccw_ptr(d, 0x1000);
+	struct irb_view irb = { 0 };
+	struct cmd_orb orb;
+	ssize_t n = -EBUSY;
+	int i;
+
+	vccw_sense_id_prog(d);
+	for (i = 0; i < 50; i++) {
+		vccw_orb(d, &orb, 0, 0x5e1d);
+		n = vccw_start(d, &orb);
+		if (n != -EBUSY && n != -EAGAIN)
+			break;
+		vccw_take_irb(d, 200);
+	}
+	if (n != (ssize_t)sizeof(struct ccw_io_region))
+		return false;
+	for (i = 0; i < 10; i++) {
+		if (vccw_wait_io(d, VCCW_IO_TIMEOUT_MS) <= 0 ||
+		    vccw_read_irb(d, &irb))
+			return false;
+		if ((scsw_fctl(&irb.scsw) & SCSW_FCTL_START) &&
+		    (scsw_dstat(&irb.scsw) & end) == end)
+			break;
+	}
+	return i < 10 && data[0] == 0xff && data[1] == 0x38;
+}
+
+/*
+ * Remove an mdev (write "1" to @path, its remove attribute) from a
+ * thread: the removal waits while userspace has the device open.
+ */
+struct vccw_remover {
+	char path[320];
+	int ret;
+	atomic_int done;
+};
+
+static inline void *vccw_remove_fn(void *arg)
+{
+	struct vccw_remover *r = arg;
+
+	r->ret = vccw_put(r->path, "1");
+	atomic_store(&r->done, 1);
+	return NULL;
 }
 
 #endif /* VFIO_CCW_UTIL_H */

@@ -797,10 +797,16 @@ TEST_F(race, ring_full_keeps_claim)
 	EXPECT_EQ(drop0 + 9, stat_of("irb_dropped"));
 	EXPECT_EQ(3, stat_of("own"));
 
+	/*
+	 * Q goes on: the 32 IRBs come one per signal, each let in by the
+	 * read of the one before. Wait for each (not for a quiet spell: on
+	 * a loaded host Q may take seconds to run), then for the free.
+	 */
 	ASSERT_EQ(0, hook("release"));
-	while ((ev = vccw_take_irb(d, 2000)) > 0)
+	while (sum < RING_SIZE && (ev = vccw_take_irb(d, IO_TIMEOUT_MS)) > 0)
 		sum += ev;
 	EXPECT_EQ(RING_SIZE, sum);
+	ASSERT_TRUE(wait_stat("frees", self->frees0 + 1));
 	EXPECT_EQ(deliv0 + RING_SIZE, stat_of("irb_delivered"));
 	EXPECT_EQ(self->frees0 + 1, stat_of("frees"));
 	EXPECT_EQ(0, stat_of("own"));	/* (*) */

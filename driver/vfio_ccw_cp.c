@@ -169,14 +169,14 @@ struct vccw_chain {
 };
 
 /**
- * struct vccw_cp_work - scratch for translating one CCW
+ * struct vccw_xlate_scratch - scratch for translating one CCW
  * @addr: guest address of the data of each IDAW
  * @page_of: for each IDAW, the index of its page in @pages
  * @pages: pinned pages, in the order of @runs
  * @runs: runs of guest pages to pin
  * @raw: the guest IDAL as read, format 1 or format 2
  */
-struct vccw_cp_work {
+struct vccw_xlate_scratch {
 	u64 addr[VCCW_IDAWS_MAX];
 	u8 page_of[VCCW_IDAWS_MAX];
 	struct page *pages[VCCW_IDAWS_MAX];
@@ -491,12 +491,12 @@ static bool vccw_ccw_moves_data(const struct ccw1 *ccw, u8 cmd)
 }
 
 /*
- * Fill work->addr with the guest address of each data block of @ccw,
+ * Fill scratch->addr with the guest address of each data block of @ccw,
  * from its IDAL or from its data address. Returns the number of blocks.
  */
 static int vccw_guest_blocks(struct vccw_cp *cp, const struct ccw1 *ccw)
 {
-	struct vccw_cp_work *w = cp->work;
+	struct vccw_xlate_scratch *sc = cp->scratch;
 	unsigned long bsize = vccw_block_size(cp);
 	u32 cda = dma32_to_u32(ccw->cda);
 	bool fmt2 = cp->orb.cmd.c64;
@@ -510,23 +510,23 @@ static int vccw_guest_blocks(struct vccw_cp *cp, const struct ccw1 *ccw)
 
 	if (!(ccw->flags & CCW_FLAG_IDA)) {
 		n = vccw_nr_blocks(cda, ccw->count, bsize);
-		w->addr[0] = cda;
+		sc->addr[0] = cda;
 		for (i = 1; i < n; i++)
-			w->addr[i] = ALIGN_DOWN((u64)cda, bsize) + i * bsize;
+			sc->addr[i] = ALIGN_DOWN((u64)cda, bsize) + i * bsize;
 		return n;
 	}
 
 	if (cda & (isize - 1))
 		return -EINVAL;
 	/* The first IDAW tells how many more there are. */
-	ret = vfio_dma_rw(cp->vdev, cda, &w->raw, isize, false);
+	ret = vfio_dma_rw(cp->vdev, cda, &sc->raw, isize, false);
 	if (ret)
 		return ret;
-	first = fmt2 ? w->raw.f2[0] : w->raw.f1[0];
+	first = fmt2 ? sc->raw.f2[0] : sc->raw.f1[0];
 	n = vccw_nr_blocks(first, ccw->count, bsize);
 	if (n > 1) {
-		void *rest = fmt2 ? (void *)&w->raw.f2[1] :
-				    (void *)&w->raw.f1[1];
+		void *rest = fmt2 ? (void *)&sc->raw.f2[1] :
+				    (void *)&sc->raw.f1[1];
 
 		ret = vfio_dma_rw(cp->vdev, (u64)cda + isize, rest,
 				  (n - 1) * isize, false);
@@ -534,30 +534,30 @@ static int vccw_guest_blocks(struct vccw_cp *cp, const struct ccw1 *ccw)
 			return ret;
 	}
 	for (i = 0; i < n; i++) {
-		u64 a = fmt2 ? w->raw.f2[i] : w->raw.f1[i];
+		u64 a = fmt2 ? sc->raw.f2[i] : sc->raw.f1[i];
 
 		if (!fmt2 && (a & VCCW_ADDR_BIT0))
 			return -EINVAL;
 		/* Only the first IDAW may start inside a block. */
 		if (i && (a & (bsize - 1)))
 			return -EINVAL;
-		w->addr[i] = a;
+		sc->addr[i] = a;
 	}
 	return n;
 }
 
 /*
- * Group the guest pages behind work->addr[0..n) into runs of consecutive
- * pages in work->runs, and note each IDAW's page in work->page_of. Two 2K
+ * Group the guest pages behind scratch->addr[0..n) into runs of consecutive
+ * pages in scratch->runs, and note each IDAW's page in scratch->page_of. Two 2K
  * blocks in the same page back to back share one pin.
  */
-static unsigned int vccw_plan_runs(struct vccw_cp_work *w, unsigned int n)
+static unsigned int vccw_plan_runs(struct vccw_xlate_scratch *sc, unsigned int n)
 {
 	unsigned int i, nr_runs = 0, npages = 0;
 
 	for (i = 0; i < n; i++) {
-		u64 page = w->addr[i] & PAGE_MASK;
-		struct vccw_pin_run *run = nr_runs ? &w->runs[nr_runs - 1] :
+		u64 page = sc->addr[i] & PAGE_MASK;
+		struct vccw_pin_run *run = nr_runs ? &sc->runs[nr_runs - 1] :
 						     NULL;
 
 		if (run && page == run->iova + (run->npage - 1) * PAGE_SIZE) {
@@ -566,12 +566,12 @@ static unsigned int vccw_plan_runs(struct vccw_cp_work *w, unsigned int n)
 			run->npage++;
 			npages++;
 		} else {
-			run = &w->runs[nr_runs++];
+			run = &sc->runs[nr_runs++];
 			run->iova = page;
 			run->npage = 1;
 			npages++;
 		}
-		w->page_of[i] = npages - 1;
+		sc->page_of[i] = npages - 1;
 	}
 	return nr_runs;
 }
@@ -584,7 +584,7 @@ static unsigned int vccw_plan_runs(struct vccw_cp_work *w, unsigned int n)
 static int vccw_ccw_translate(struct vccw_cp *cp, struct ccw1 *ccw,
 			      struct vccw_ccw_res *res)
 {
-	struct vccw_cp_work *w = cp->work;
+	struct vccw_xlate_scratch *sc = cp->scratch;
 	unsigned long bsize = vccw_block_size(cp);
 	unsigned int i, r, p, n, nr_runs = 0;
 	struct vccw_pin_run *runs;
@@ -607,7 +607,7 @@ static int vccw_ccw_translate(struct vccw_cp *cp, struct ccw1 *ccw,
 	n = ret;
 
 	if (vccw_ccw_moves_data(ccw, res->cmd))
-		nr_runs = vccw_plan_runs(w, n);
+		nr_runs = vccw_plan_runs(sc, n);
 
 	idal = kmalloc(n * sizeof(*idal) + nr_runs * sizeof(*runs),
 		       GFP_DMA | GFP_KERNEL);
@@ -615,29 +615,29 @@ static int vccw_ccw_translate(struct vccw_cp *cp, struct ccw1 *ccw,
 		return -ENOMEM;
 	runs = (struct vccw_pin_run *)(idal + n);
 
-	for (r = 0, p = 0; r < nr_runs; p += w->runs[r].npage, r++) {
-		ret = vccw_cp_pin_pages(cp, w->runs[r].iova, w->runs[r].npage,
-					&w->pages[p]);
+	for (r = 0, p = 0; r < nr_runs; p += sc->runs[r].npage, r++) {
+		ret = vccw_cp_pin_pages(cp, sc->runs[r].iova, sc->runs[r].npage,
+					&sc->pages[p]);
 		if (ret) {
 			while (r--)
-				vccw_cp_unpin(cp, &w->runs[r]);
+				vccw_cp_unpin(cp, &sc->runs[r]);
 			kfree(idal);
 			return ret;
 		}
-		runs[r] = w->runs[r];
+		runs[r] = sc->runs[r];
 	}
 
 	for (i = 0; i < n; i++) {
 		phys_addr_t pa;
 
 		if (nr_runs) {
-			pa = page_to_phys(w->pages[w->page_of[i]]) +
-			     offset_in_page(w->addr[i]);
+			pa = page_to_phys(sc->pages[sc->page_of[i]]) +
+			     offset_in_page(sc->addr[i]);
 		} else {
 			/* Same offsets into the bucket: alignment rules hold */
 			pa = virt_to_phys(cp->bucket);
 			if (!i)
-				pa += w->addr[0] & (bsize - 1);
+				pa += sc->addr[0] & (bsize - 1);
 		}
 		idal[i] = u64_to_dma64(pa);
 	}
@@ -714,9 +714,9 @@ int vccw_cp_setup(struct vccw_cp *cp, struct vfio_device *vdev,
 
 	cp->guest_ccws = kcalloc(VCCW_CHAIN_LEN_MAX, VCCW_CCW_SIZE,
 				 GFP_KERNEL);
-	cp->work = kzalloc(sizeof(*cp->work), GFP_KERNEL);
+	cp->scratch = kzalloc(sizeof(*cp->scratch), GFP_KERNEL);
 	cp->bucket = (void *)get_zeroed_page(GFP_DMA | GFP_KERNEL);
-	if (!cp->guest_ccws || !cp->work || !cp->bucket) {
+	if (!cp->guest_ccws || !cp->scratch || !cp->bucket) {
 		vccw_cp_teardown(cp);
 		return -ENOMEM;
 	}
@@ -735,8 +735,8 @@ void vccw_cp_teardown(struct vccw_cp *cp)
 		vccw_cp_free(cp);
 	free_page((unsigned long)cp->bucket);
 	cp->bucket = NULL;
-	kfree(cp->work);
-	cp->work = NULL;
+	kfree(cp->scratch);
+	cp->scratch = NULL;
 	kfree(cp->guest_ccws);
 	cp->guest_ccws = NULL;
 }

@@ -35,7 +35,7 @@
 
 struct vfio_device;
 struct subchannel;
-struct vccw_cp_work;
+struct vccw_xlate_scratch;
 struct vccw_parked;
 
 /**
@@ -48,7 +48,7 @@ struct vccw_parked;
  * @initialized: true between a successful vccw_cp_init() and vccw_cp_free()
  * @nr_chains: number of entries on @chains
  * @ssch_orb: the ORB handed to ssch, built by vccw_cp_get_orb()
- * @work: scratch for translating one CCW (private to vfio_ccw_cp.c)
+ * @scratch: scratch for translating one CCW (private to vfio_ccw_cp.c)
  * @bucket: one 31-bit page that CCWs moving no data point at
  * @nopfch_warned: the "pfch=0" notice was printed for this device
  */
@@ -62,7 +62,7 @@ struct vccw_cp {
 
 	unsigned int nr_chains;
 	union orb ssch_orb;
-	struct vccw_cp_work *work;
+	struct vccw_xlate_scratch *scratch;
 	void *bucket;
 	bool nopfch_warned;
 };

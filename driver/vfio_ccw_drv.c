@@ -7,7 +7,6 @@
  * function below that touches or frees the cp says by which right.
  */
 
-#include <linux/debugfs.h>
 #include <linux/error-injection.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -25,7 +24,6 @@ atomic_t vfio_ccw_crws_live;
 /* Parked channel programs not yet freed: <debugfs>/vfio_ccw/parked */
 atomic_t vfio_ccw_parked_live;
 debug_info_t *vfio_ccw_debug_msg_id;
-static struct dentry *vfio_ccw_debugfs_root;
 
 static struct vfio_ccw_private *vccw_private_locked(struct subchannel *sch)
 {
@@ -70,7 +68,7 @@ ALLOW_ERROR_INJECTION(vccw_inject_deferred_cc, ERRNO);
  * the submitted cp (only a solicited final IRB taken while SUBMITTED
  * does), and hands the IRB with that decision to Q.
  */
-static void vccw_irq_take(struct vfio_ccw_private *private, struct irb *irb)
+void vccw_irq_take(struct vfio_ccw_private *private, struct irb *irb)
 {
 	struct subchannel *sch = private->sch;
 	struct vccw_irb_entry *e;
@@ -134,113 +132,6 @@ out:
 	queue_work(vfio_ccw_work_q, &private->io_work);
 }
 
-#ifdef CONFIG_VFIO_CCW_DEBUG_HOOKS
-/*
- * Debug hooks, in I: hold @irb back instead of taking it? A held IRB is
- * tagged with the cp it reports on (the submit count while SUBMITTED, 0
- * for none), so that it is dropped, not replayed, once that cp is gone.
- */
-static bool vccw_hook_hold_irb(struct vfio_ccw_private *private,
-			       struct irb *irb)
-{
-	struct vccw_hooks *h = &private->hooks;
-
-	lockdep_assert_held(&private->sch->lock);
-	if (!h->hold_irbs || h->nr_held == ARRAY_SIZE(h->held))
-		return false;
-	h->held_cp[h->nr_held] =
-		vccw_own_read(&private->own) == VCCW_OWN_SUBMITTED ?
-		private->submits : 0;
-	memcpy(&h->held[h->nr_held++], irb, sizeof(*irb));
-	return true;
-}
-
-/* Is the IRB held in slot @i about a cp that is still submitted? */
-static bool vccw_hook_held_current(struct vfio_ccw_private *private,
-				   unsigned int i)
-{
-	return private->hooks.held_cp[i] == private->submits &&
-	       vccw_own_read(&private->own) == VCCW_OWN_SUBMITTED;
-}
-
-/*
- * Debug hooks (vfio_ccw_hooks.h): start holding back the real IRBs (@on),
- * or stop and hand I the held ones, in order, with sch->lock held as cio
- * would. A held IRB of a cp that was retired meanwhile is dropped: its
- * channel program was stopped, real hardware would not report on it.
- */
-void vfio_ccw_hook_hold_irbs(struct vfio_ccw_private *private, bool on)
-{
-	struct vccw_hooks *h = &private->hooks;
-	struct subchannel *sch = private->sch;
-	unsigned int i;
-
-	spin_lock_irq(&sch->lock);
-	h->hold_irbs = on;
-	if (!on) {
-		for (i = 0; i < h->nr_held; i++) {
-			if (h->held_cp[i] && !vccw_hook_held_current(private, i))
-				vccw_stat_inc(private, VCCW_STAT_IRB_DROPPED);
-			else
-				vccw_irq_take(private, &h->held[i]);
-		}
-		h->nr_held = 0;
-	}
-	spin_unlock_irq(&sch->lock);
-}
-
-unsigned int vfio_ccw_hook_nr_held(struct vfio_ccw_private *private)
-{
-	unsigned int n;
-
-	spin_lock_irq(&private->sch->lock);
-	n = private->hooks.nr_held;
-	spin_unlock_irq(&private->sch->lock);
-	return n;
-}
-
-/*
- * With sch->lock held: the quiesce stopped the channel; IRBs held back
- * for a cp are void (a channel stopped by a clear gives a new status).
- */
-void vfio_ccw_hook_channel_stopped(struct vfio_ccw_private *private)
-{
-	struct vccw_hooks *h = &private->hooks;
-	unsigned int i, n = 0;
-
-	lockdep_assert_held(&private->sch->lock);
-	for (i = 0; i < h->nr_held; i++) {
-		if (h->held_cp[i]) {
-			vccw_stat_inc(private, VCCW_STAT_IRB_DROPPED);
-			continue;
-		}
-		h->held[n] = h->held[i];
-		h->held_cp[n++] = 0;
-	}
-	h->nr_held = n;
-}
-
-/* Does the hook pretend the channel still runs the submitted cp? */
-bool vfio_ccw_hook_cp_running(struct vfio_ccw_private *private)
-{
-	struct vccw_hooks *h = &private->hooks;
-	unsigned int i;
-	bool running = false;
-
-	spin_lock_irq(&private->sch->lock);
-	for (i = 0; i < h->nr_held; i++)
-		running |= h->held_cp[i] == private->submits;
-	spin_unlock_irq(&private->sch->lock);
-	return running;
-}
-#else
-static inline bool vccw_hook_hold_irb(struct vfio_ccw_private *private,
-				      struct irb *irb)
-{
-	return false;
-}
-#endif
-
 /*
  * I: the css irq callback, called by cio with sch->lock held and the IRB
  * in this CPU's cio_irb.
@@ -267,44 +158,6 @@ static void vfio_ccw_sch_irq(struct subchannel *sch)
 		return;
 	vccw_irq_take(private, irb);
 }
-
-#ifdef CONFIG_VFIO_CCW_DEBUG_HOOKS
-/*
- * Debug hooks (vfio_ccw_hooks.h): hand I a made-up IRB, with sch->lock
- * held as cio would. An intermediate one reports the running START as
- * still active after a program-controlled interruption at @cpa (a kernel
- * CCW address, as the channel would give it); an unsolicited one is an
- * attention from the device, no function in progress.
- */
-void vfio_ccw_inject_irb(struct vfio_ccw_private *private,
-			 enum vccw_inject kind, u32 cpa)
-{
-	struct irb irb = {};
-	union scsw *scsw = &irb.scsw;
-
-	switch (kind) {
-	case VCCW_INJECT_INTERMEDIATE:
-		scsw->cmd.fctl = SCSW_FCTL_START_FUNC;
-		scsw->cmd.actl = SCSW_ACTL_SCHACT | SCSW_ACTL_DEVACT;
-		scsw->cmd.stctl = SCSW_STCTL_INTER_STATUS |
-				  SCSW_STCTL_STATUS_PEND;
-		scsw->cmd.cstat = SCHN_STAT_PCI;
-		scsw->cmd.cpa = u32_to_dma32(cpa);
-		break;
-	case VCCW_INJECT_UNSOLICITED:
-		scsw->cmd.stctl = SCSW_STCTL_ALERT_STATUS |
-				  SCSW_STCTL_STATUS_PEND;
-		scsw->cmd.dstat = DEV_STAT_ATTENTION;
-		break;
-	default:
-		return;
-	}
-	VCCW_MSG(2, "sch %x.%x.%04x: injecting a made-up IRB (%d)\n",
-		 private->sch->schid.cssid, private->sch->schid.ssid,
-		 private->sch->schid.sch_no, kind);
-	vccw_irq_take(private, &irb);
-}
-#endif
 
 static void vccw_check_channel_done(struct vfio_ccw_private *private);
 static void vccw_deliver(struct vfio_ccw_private *private,
@@ -888,27 +741,12 @@ static void vfio_ccw_sch_shutdown(struct subchannel *sch)
  * device not operational, which has css unregister the subchannel, and
  * retire it from process context.
  */
-static void vccw_gone(struct vfio_ccw_private *private)
+void vccw_gone(struct vfio_ccw_private *private)
 {
 	lockdep_assert_held(&private->sch->lock);
 	if (vccw_mark_not_oper(private))
 		queue_work(vfio_ccw_work_q, &private->notoper_work);
 }
-
-#ifdef CONFIG_VFIO_CCW_DEBUG_HOOKS
-/*
- * Debug hooks (vfio_ccw_hooks.h): what sch_event does when stsch finds
- * the subchannel gone, for a subchannel QEMU keeps.
- */
-void vfio_ccw_inject_not_oper(struct vfio_ccw_private *private)
-{
-	struct subchannel *sch = private->sch;
-
-	spin_lock_irq(&sch->lock);
-	vccw_gone(private);
-	spin_unlock_irq(&sch->lock);
-}
-#endif
 
 /*
  * Something happened to the subchannel. Returns 0 when handled, -EAGAIN to
@@ -980,8 +818,8 @@ void vfio_ccw_crw_flush(struct vfio_ccw_private *private)
 }
 
 /* Called by cio with sch->lock held. */
-static int vfio_ccw_chp_event(struct subchannel *sch, struct chp_link *link,
-			      int event)
+int vfio_ccw_chp_event(struct subchannel *sch, struct chp_link *link,
+		       int event)
 {
 	struct vfio_ccw_private *private = vccw_private_locked(sch);
 	int mask = chp_ssd_get_mask(&sch->ssd_info, link);
@@ -1028,28 +866,6 @@ static int vfio_ccw_chp_event(struct subchannel *sch, struct chp_link *link,
 	return 0;
 }
 
-#ifdef CONFIG_VFIO_CCW_DEBUG_HOOKS
-/*
- * Debug hooks (vfio_ccw_hooks.h): what css does for a channel-path event
- * from a CRW (CHP_OFFLINE, CHP_ONLINE), on the subchannel's first path.
- * QEMU never reports one for its virtual channel paths.
- */
-int vfio_ccw_inject_chp_event(struct vfio_ccw_private *private, int event)
-{
-	struct subchannel *sch = private->sch;
-	struct chp_link link = {};
-	int ret = -ENODEV;
-
-	spin_lock_irq(&sch->lock);
-	if (sch->ssd_info.path_mask & 0x80) {
-		link.chpid = sch->ssd_info.chpid[0];
-		ret = vfio_ccw_chp_event(sch, &link, event);
-	}
-	spin_unlock_irq(&sch->lock);
-	return ret;
-}
-#endif
-
 static struct css_device_id vfio_ccw_sch_ids[] = {
 	{ .match_flags = 0x1, .type = SUBCHANNEL_TYPE_IO, },
 	{ /* end of list */ },
@@ -1069,57 +885,6 @@ static struct css_driver vfio_ccw_sch_driver = {
 	.sch_event = vfio_ccw_sch_event,
 	.chp_event = vfio_ccw_chp_event,
 };
-
-/* debugfs: <debugfs>/vfio_ccw/<mdev uuid>/{stats,own} */
-
-static const char * const vccw_stat_names[VCCW_NR_STATS] = {
-	[VCCW_STAT_STARTS] = "starts",
-	[VCCW_STAT_REFUSED_EAGAIN] = "refused_eagain",
-	[VCCW_STAT_REFUSED_EBUSY] = "refused_ebusy",
-	[VCCW_STAT_REFUSED_OTHER] = "refused_other",
-	[VCCW_STAT_HALTS] = "halts",
-	[VCCW_STAT_CLEARS] = "clears",
-	[VCCW_STAT_IRB_SOLICITED] = "irb_solicited",
-	[VCCW_STAT_IRB_UNSOLICITED] = "irb_unsolicited",
-	[VCCW_STAT_IRB_FINAL] = "irb_final",
-	[VCCW_STAT_IRB_INTERMEDIATE] = "irb_intermediate",
-	[VCCW_STAT_IRB_DROPPED] = "irb_dropped",
-	[VCCW_STAT_IRB_DELIVERED] = "irb_delivered",
-	[VCCW_STAT_CLAIMS_IRQ] = "claims_irq",
-	[VCCW_STAT_CLAIMS_RETIRE] = "claims_retire",
-	[VCCW_STAT_FREES] = "frees",
-};
-
-static int vccw_stats_show(struct seq_file *m, void *unused)
-{
-	struct vfio_ccw_private *private = m->private;
-	int i;
-
-	for (i = 0; i < VCCW_NR_STATS; i++)
-		seq_printf(m, "%s %ld\n", vccw_stat_names[i],
-			   atomic_long_read(&private->stats[i]));
-	seq_printf(m, "pinned_pages %ld\n",
-		   atomic_long_read(&private->pinned_now));
-	seq_printf(m, "own %d\n", atomic_read(&private->own));
-	return 0;
-}
-DEFINE_SHOW_ATTRIBUTE(vccw_stats);
-
-void vfio_ccw_debugfs_add(struct vfio_ccw_private *private)
-{
-	private->debugfs = debugfs_create_dir(dev_name(private->vdev.dev),
-					      vfio_ccw_debugfs_root);
-	debugfs_create_file("stats", 0444, private->debugfs, private,
-			    &vccw_stats_fops);
-	vccw_hooks_debugfs(&private->hooks, private->debugfs);
-}
-
-void vfio_ccw_debugfs_remove(struct vfio_ccw_private *private)
-{
-	vccw_hooks_release(&private->hooks);
-	debugfs_remove_recursive(private->debugfs);
-	private->debugfs = NULL;
-}
 
 static void vfio_ccw_debug_exit(void)
 {
@@ -1157,12 +922,7 @@ static int __init vfio_ccw_init(void)
 		ret = -ENOMEM;
 		goto err_debug;
 	}
-	vfio_ccw_debugfs_root = debugfs_create_dir("vfio_ccw", NULL);
-	debugfs_create_atomic_t("crws", 0444, vfio_ccw_debugfs_root,
-				&vfio_ccw_crws_live);
-	debugfs_create_atomic_t("parked", 0444, vfio_ccw_debugfs_root,
-				&vfio_ccw_parked_live);
-	vccw_hooks_debugfs_root(vfio_ccw_debugfs_root);
+	vfio_ccw_debugfs_init();
 	isc_register(VFIO_CCW_ISC);
 	ret = mdev_register_driver(&vfio_ccw_mdev_driver);
 	if (ret)
@@ -1176,7 +936,7 @@ err_mdev:
 	mdev_unregister_driver(&vfio_ccw_mdev_driver);
 err_isc:
 	isc_unregister(VFIO_CCW_ISC);
-	debugfs_remove_recursive(vfio_ccw_debugfs_root);
+	vfio_ccw_debugfs_exit();
 	destroy_workqueue(vfio_ccw_work_q);
 err_debug:
 	vfio_ccw_debug_exit();
@@ -1188,7 +948,7 @@ static void __exit vfio_ccw_exit(void)
 	css_driver_unregister(&vfio_ccw_sch_driver);
 	mdev_unregister_driver(&vfio_ccw_mdev_driver);
 	isc_unregister(VFIO_CCW_ISC);
-	debugfs_remove_recursive(vfio_ccw_debugfs_root);
+	vfio_ccw_debugfs_exit();
 	destroy_workqueue(vfio_ccw_work_q);
 	vfio_ccw_debug_exit();
 }

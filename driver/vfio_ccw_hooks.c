@@ -31,21 +31,24 @@ void vccw_hooks_init(struct vccw_hooks *h)
 }
 
 /*
- * W, under sch->lock after cc 0: the IRB to inject now, if one is armed.
+ * W, under sch->lock after cc 0: inject the IRB armed to come before the
+ * real ones, if any, reporting a PCI at @cpa for an intermediate one.
  * h->lock is taken with interrupts off everywhere: here it nests inside
  * sch->lock, which the I/O interrupt takes (lockdep: hardirq-safe ->
  * hardirq-unsafe otherwise).
  */
-int vccw_hook_after_ssch(struct vccw_hooks *h)
+void vccw_hook_after_ssch(struct vfio_ccw_private *private, u32 cpa)
 {
+	struct vccw_hooks *h = &private->hooks;
+	enum vccw_inject kind;
 	unsigned long flags;
-	int kind;
 
 	spin_lock_irqsave(&h->lock, flags);
 	kind = h->after_ssch;
 	h->after_ssch = VCCW_INJECT_NONE;
 	spin_unlock_irqrestore(&h->lock, flags);
-	return kind;
+	if (kind != VCCW_INJECT_NONE)
+		vfio_ccw_inject_irb(private, kind, cpa);
 }
 
 static int vccw_inject_kind(const char *name)
@@ -247,4 +250,171 @@ void vccw_hook_probe_published(struct vfio_ccw_private *private)
 void vccw_hooks_debugfs_root(struct dentry *root)
 {
 	debugfs_create_bool("probe_crw", 0600, root, &vccw_probe_crw);
+}
+
+/*
+ * Debug hooks, in I: hold @irb back instead of taking it? A held IRB is
+ * tagged with the cp it reports on (the submit count while SUBMITTED, 0
+ * for none), so that it is dropped, not replayed, once that cp is gone.
+ */
+bool vccw_hook_hold_irb(struct vfio_ccw_private *private, struct irb *irb)
+{
+	struct vccw_hooks *h = &private->hooks;
+
+	lockdep_assert_held(&private->sch->lock);
+	if (!h->hold_irbs || h->nr_held == ARRAY_SIZE(h->held))
+		return false;
+	h->held_cp[h->nr_held] =
+		vccw_own_read(&private->own) == VCCW_OWN_SUBMITTED ?
+		private->submits : 0;
+	memcpy(&h->held[h->nr_held++], irb, sizeof(*irb));
+	return true;
+}
+
+/* Is the IRB held in slot @i about a cp that is still submitted? */
+static bool vccw_hook_held_current(struct vfio_ccw_private *private,
+				   unsigned int i)
+{
+	return private->hooks.held_cp[i] == private->submits &&
+	       vccw_own_read(&private->own) == VCCW_OWN_SUBMITTED;
+}
+
+/*
+ * Debug hooks (vfio_ccw_hooks.h): start holding back the real IRBs (@on),
+ * or stop and hand I the held ones, in order, with sch->lock held as cio
+ * would. A held IRB of a cp that was retired meanwhile is dropped: its
+ * channel program was stopped, real hardware would not report on it.
+ */
+void vfio_ccw_hook_hold_irbs(struct vfio_ccw_private *private, bool on)
+{
+	struct vccw_hooks *h = &private->hooks;
+	struct subchannel *sch = private->sch;
+	unsigned int i;
+
+	spin_lock_irq(&sch->lock);
+	h->hold_irbs = on;
+	if (!on) {
+		for (i = 0; i < h->nr_held; i++) {
+			if (h->held_cp[i] && !vccw_hook_held_current(private, i))
+				vccw_stat_inc(private, VCCW_STAT_IRB_DROPPED);
+			else
+				vccw_irq_take(private, &h->held[i]);
+		}
+		h->nr_held = 0;
+	}
+	spin_unlock_irq(&sch->lock);
+}
+
+unsigned int vfio_ccw_hook_nr_held(struct vfio_ccw_private *private)
+{
+	unsigned int n;
+
+	spin_lock_irq(&private->sch->lock);
+	n = private->hooks.nr_held;
+	spin_unlock_irq(&private->sch->lock);
+	return n;
+}
+
+/*
+ * With sch->lock held: the quiesce stopped the channel; IRBs held back
+ * for a cp are void (a channel stopped by a clear gives a new status).
+ */
+void vfio_ccw_hook_channel_stopped(struct vfio_ccw_private *private)
+{
+	struct vccw_hooks *h = &private->hooks;
+	unsigned int i, n = 0;
+
+	lockdep_assert_held(&private->sch->lock);
+	for (i = 0; i < h->nr_held; i++) {
+		if (h->held_cp[i]) {
+			vccw_stat_inc(private, VCCW_STAT_IRB_DROPPED);
+			continue;
+		}
+		h->held[n] = h->held[i];
+		h->held_cp[n++] = 0;
+	}
+	h->nr_held = n;
+}
+
+/* Does the hook pretend the channel still runs the submitted cp? */
+bool vfio_ccw_hook_cp_running(struct vfio_ccw_private *private)
+{
+	struct vccw_hooks *h = &private->hooks;
+	unsigned int i;
+	bool running = false;
+
+	spin_lock_irq(&private->sch->lock);
+	for (i = 0; i < h->nr_held; i++)
+		running |= h->held_cp[i] == private->submits;
+	spin_unlock_irq(&private->sch->lock);
+	return running;
+}
+
+/*
+ * Debug hooks (vfio_ccw_hooks.h): hand I a made-up IRB, with sch->lock
+ * held as cio would. An intermediate one reports the running START as
+ * still active after a program-controlled interruption at @cpa (a kernel
+ * CCW address, as the channel would give it); an unsolicited one is an
+ * attention from the device, no function in progress.
+ */
+void vfio_ccw_inject_irb(struct vfio_ccw_private *private,
+			 enum vccw_inject kind, u32 cpa)
+{
+	struct irb irb = {};
+	union scsw *scsw = &irb.scsw;
+
+	switch (kind) {
+	case VCCW_INJECT_INTERMEDIATE:
+		scsw->cmd.fctl = SCSW_FCTL_START_FUNC;
+		scsw->cmd.actl = SCSW_ACTL_SCHACT | SCSW_ACTL_DEVACT;
+		scsw->cmd.stctl = SCSW_STCTL_INTER_STATUS |
+				  SCSW_STCTL_STATUS_PEND;
+		scsw->cmd.cstat = SCHN_STAT_PCI;
+		scsw->cmd.cpa = u32_to_dma32(cpa);
+		break;
+	case VCCW_INJECT_UNSOLICITED:
+		scsw->cmd.stctl = SCSW_STCTL_ALERT_STATUS |
+				  SCSW_STCTL_STATUS_PEND;
+		scsw->cmd.dstat = DEV_STAT_ATTENTION;
+		break;
+	default:
+		return;
+	}
+	VCCW_MSG(2, "sch %x.%x.%04x: injecting a made-up IRB (%d)\n",
+		 private->sch->schid.cssid, private->sch->schid.ssid,
+		 private->sch->schid.sch_no, kind);
+	vccw_irq_take(private, &irb);
+}
+
+/*
+ * Debug hooks (vfio_ccw_hooks.h): what sch_event does when stsch finds
+ * the subchannel gone, for a subchannel QEMU keeps.
+ */
+void vfio_ccw_inject_not_oper(struct vfio_ccw_private *private)
+{
+	struct subchannel *sch = private->sch;
+
+	spin_lock_irq(&sch->lock);
+	vccw_gone(private);
+	spin_unlock_irq(&sch->lock);
+}
+
+/*
+ * Debug hooks (vfio_ccw_hooks.h): what css does for a channel-path event
+ * from a CRW (CHP_OFFLINE, CHP_ONLINE), on the subchannel's first path.
+ * QEMU never reports one for its virtual channel paths.
+ */
+int vfio_ccw_inject_chp_event(struct vfio_ccw_private *private, int event)
+{
+	struct subchannel *sch = private->sch;
+	struct chp_link link = {};
+	int ret = -ENODEV;
+
+	spin_lock_irq(&sch->lock);
+	if (sch->ssd_info.path_mask & 0x80) {
+		link.chpid = sch->ssd_info.chpid[0];
+		ret = vfio_ccw_chp_event(sch, &link, event);
+	}
+	spin_unlock_irq(&sch->lock);
+	return ret;
 }

@@ -90,12 +90,13 @@ void vccw_hooks_init(struct vccw_hooks *h);
 void vccw_hook(struct vccw_hooks *h, enum vccw_hook_point pt);
 void vccw_hooks_debugfs(struct vccw_hooks *h, struct dentry *dir);
 void vccw_hooks_release(struct vccw_hooks *h);
-int vccw_hook_after_ssch(struct vccw_hooks *h);
+void vccw_hook_after_ssch(struct vfio_ccw_private *private, u32 cpa);
 void vfio_ccw_inject_irb(struct vfio_ccw_private *private,
 			 enum vccw_inject kind, u32 cpa);
 int vfio_ccw_inject_chp_event(struct vfio_ccw_private *private, int event);
 void vfio_ccw_inject_not_oper(struct vfio_ccw_private *private);
 void vfio_ccw_hook_hold_irbs(struct vfio_ccw_private *private, bool on);
+bool vccw_hook_hold_irb(struct vfio_ccw_private *private, struct irb *irb);
 unsigned int vfio_ccw_hook_nr_held(struct vfio_ccw_private *private);
 void vccw_hook_probe_published(struct vfio_ccw_private *private);
 void vccw_hooks_debugfs_root(struct dentry *root);
@@ -107,9 +108,13 @@ static inline void vccw_hook(struct vccw_hooks *h, enum vccw_hook_point pt) {}
 static inline void vccw_hooks_debugfs(struct vccw_hooks *h,
 				      struct dentry *dir) {}
 static inline void vccw_hooks_release(struct vccw_hooks *h) {}
-static inline int vccw_hook_after_ssch(struct vccw_hooks *h)
+static inline void vccw_hook_after_ssch(struct vfio_ccw_private *private,
+					u32 cpa) {}
+
+static inline bool vccw_hook_hold_irb(struct vfio_ccw_private *private,
+				      struct irb *irb)
 {
-	return VCCW_INJECT_NONE;
+	return false;
 }
 
 static inline void vfio_ccw_inject_irb(struct vfio_ccw_private *private,

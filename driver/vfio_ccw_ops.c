@@ -111,11 +111,8 @@ static int vccw_start(struct vfio_ccw_private *private, const union orb *uorb,
 		trace_vfio_ccw_own(sch->schid, VCCW_PARTY_W, VCCW_OWN_TRANSLATING,
 				   VCCW_OWN_SUBMITTED);
 		/* Debug builds: an IRB made up to come before the real ones. */
-		ccode = vccw_hook_after_ssch(&private->hooks);
-		if (ccode != VCCW_INJECT_NONE)
-			vfio_ccw_inject_irb(private, ccode,
-					    dma32_to_u32(orb->cmd.cpa) +
-					    sizeof(struct ccw1));
+		vccw_hook_after_ssch(private, dma32_to_u32(orb->cmd.cpa) +
+					      sizeof(struct ccw1));
 		ret = 0;
 		break;
 	case 1:		/* status pending */

@@ -212,5 +212,14 @@ void vfio_ccw_retire_range(struct vfio_ccw_private *private, u64 iova,
 void vfio_ccw_park(struct vfio_ccw_private *private, struct vccw_parked *p);
 void vfio_ccw_debugfs_add(struct vfio_ccw_private *private);
 void vfio_ccw_debugfs_remove(struct vfio_ccw_private *private);
+void vfio_ccw_debugfs_init(void);
+void vfio_ccw_debugfs_exit(void);
+
+/* For the debug hooks (vfio_ccw_hooks.c): what cio and css would call. */
+struct chp_link;
+void vccw_irq_take(struct vfio_ccw_private *private, struct irb *irb);
+void vccw_gone(struct vfio_ccw_private *private);
+int vfio_ccw_chp_event(struct subchannel *sch, struct chp_link *link,
+		       int event);
 
 #endif /* _VFIO_CCW_PRIVATE_H_ */

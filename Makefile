@@ -24,7 +24,7 @@ DRIVER ?= ours
 endif
 export DRIVER
 
-INITRD := $(BUILD)/initramfs-$(KCONFIG).cpio.gz
+INITRD := $(BUILD)/initramfs-$(KCONFIG).cpio
 # The test build has the debug hooks of driver/vfio_ccw_hooks.h compiled
 # in (forced-interleaving selftests); VCCW_DEBUG_HOOKS=n builds without.
 # The bench flavour measures the module as shipped: without them.

@@ -34,7 +34,7 @@ KERNEL_BAD = re.compile(
 # Where a hang shows itself; each report is printed with the lines after it.
 HANG = re.compile(
     r"(INFO: task \S+ blocked for more than|rcu: INFO: .*detected.*stall|"
-    r"BUG: workqueue lockup|VCCW-HANG: |VCCW-STACKS-BEGIN: )")
+    r"BUG: workqueue lockup|VCCW-HANG: |VCCW-HOST-HANG: |VCCW-STACKS-BEGIN: )")
 HANG_CONTEXT = 60
 TAP_RESULT = re.compile(r"^(not ok|ok) (\d+)( - )?\s*(.*?)(\s+#\s*(\w+).*)?$")
 TAP_PLAN = re.compile(r"^1\.\.(\d+)")
@@ -126,7 +126,7 @@ def hang_reports(lines):
         if not HANG.search(line):
             i += 1
             continue
-        if line.startswith("VCCW-HANG: "):
+        if line.startswith(("VCCW-HANG: ", "VCCW-HOST-HANG: ")):
             block = [line]
         elif line.startswith("VCCW-STACKS-BEGIN: "):
             block = [line]

@@ -54,6 +54,9 @@ nth() {
 
 echo "VCCW-BOOT: driver=$DRIVER cpus=$(grep -c '^processor' /proc/cpuinfo)" \
 	"kernel=$(uname -r)"
+# Where the kernel runs, for the host's silence watchdog to name the
+# functions the vCPUs are in (scripts/run-qemu.sh).
+echo "VCCW-KTEXT: $(sed -n 's/ T _text$//p' /proc/kallsyms)"
 
 setup_devices() {
 	insmod /lib/modules/mdev.ko || { fail "insmod mdev.ko"; return 1; }
@@ -161,6 +164,9 @@ run_one() {
 		fi
 		sleep 1
 		waited=$((waited + 1))
+		# For the host's silence watchdog (scripts/run-qemu.sh).
+		[ $((waited % 60)) -eq 0 ] &&
+			echo "VCCW-ALIVE: $t running for ${waited}s"
 	done
 	wait
 	return 0

@@ -14,6 +14,10 @@
 #            long as it runs (the suites must pass on a loaded host)
 #   BENCH    1: run the benchmarks against both modules instead of the
 #            selftests (BENCH_ITERS programs per case)
+#   SILENCE  seconds without console output before the guest counts as
+#            hung (default 420): every vCPU's stack is read with
+#            gdb-multiarch, QEMU's own threads with gdb, then QEMU is
+#            killed; the stacks end the log after a VCCW-HOST-HANG line
 
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -25,7 +29,7 @@ if [ "${1:-}" = --shell ]; then
 fi
 log=${1:?usage: run-qemu.sh [--shell] LOG}
 kdir=$(kernel_build_dir)
-initrd=${INITRD:-$TOP/build/initramfs-$KCONFIG.cpio.gz}
+initrd=${INITRD:-$TOP/build/initramfs-$KCONFIG.cpio}
 kernel=$kdir/arch/s390/boot/bzImage
 for f in "$kernel" "$initrd"; do
 	[ -f "$f" ] || { echo "run-qemu: $f missing; run make" >&2; exit 1; }
@@ -33,7 +37,9 @@ done
 
 # A CPU stall or a stuck work item panics like a hung task does
 # (scripts/kernel.config): the run ends with the stacks, in minutes.
-append="console=ttysclp0 loglevel=4 panic=-1 vccw.driver=${DRIVER:-ours}"
+# nokaslr: the kernel runs where vmlinux says, so the silence watchdog's
+# gdb names the functions the vCPUs are in.
+append="console=ttysclp0 loglevel=4 panic=-1 nokaslr vccw.driver=${DRIVER:-ours}"
 append="$append sysctl.kernel.panic_on_rcu_stall=1"
 append="$append workqueue.watchdog_thresh=60 workqueue.panic_on_stall=1"
 [ -n "${TESTS:-}" ] && append="$append vccw.tests=$TESTS"
@@ -41,7 +47,10 @@ append="$append workqueue.watchdog_thresh=60 workqueue.panic_on_stall=1"
 [ "${BENCH:-0}" = 1 ] && append="$append vccw.bench=1"
 [ -n "${BENCH_ITERS:-}" ] && append="$append vccw.bench_iters=$BENCH_ITERS"
 
+# The gdb stub lets the silence watchdog below read the vCPUs' stacks.
+gdbport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 qemu=(qemu-system-s390x -M s390-ccw-virtio -accel tcg,thread=multi
+	-gdb "tcp:127.0.0.1:$gdbport"
 	-smp "${SMP:-2}" -m "${MEM:-1024}" -nographic -no-reboot
 	-kernel "$kernel" -initrd "$initrd" -append "$append"
 	-device virtio-rng-ccw,devno=fe.0.0100
@@ -62,9 +71,110 @@ for ((i = 0; i < ${LOAD:-0}; i++)); do
 	bash -c 'while :; do :; done' &
 	loaders+=($!)
 done
+
+# A guest that stops printing: the guest's own detectors (hung task, RCU
+# stall, workqueue lockup, the per-program bound of guest-init.sh, whose
+# runner also prints a VCCW-ALIVE line every minute) did not fire, so the
+# kernel spins with interrupts off or QEMU itself is stuck. Read where
+# every vCPU is (the gdb stub, with the build's vmlinux) and where QEMU's
+# threads are, then kill QEMU.
+hang=$log.host-hang
+rm -f "$hang"
+qemu_pid() {
+	pgrep -f -- "^qemu-system-s390x .*-gdb tcp:127.0.0.1:$gdbport" | head -1
+}
+# Each vCPU's PSW address and return register, then its kernel stack by
+# the s390 back chain (-mbackchain -mpacked-stack, as
+# arch/s390/kernel/unwind_bc.c walks it: struct stack_frame has the
+# caller's frame at offset 152 and that frame has r14 at offset 136),
+# named with the build's vmlinux at the address the guest printed
+# (VCCW-KTEXT). Without DWARF, gdb's own "bt" cannot unwind it.
+vcpu_stacks() {
+	local ktext link off script
+	ktext=$(sed -n 's/^VCCW-KTEXT: \([0-9a-f]*\).*/\1/p' "$log" | head -1)
+	link=$(nm "$kdir/vmlinux" 2>/dev/null | sed -n 's/^\([0-9a-f]*\) T _text$/\1/p')
+	off=0
+	[ -n "$ktext" ] && [ -n "$link" ] && off=$((16#$ktext - 16#$link))
+	script=$(mktemp)
+	cat > "$script" <<-EOF
+	set pagination off
+	set confirm off
+	add-symbol-file $kdir/vmlinux -o $(printf '%#x' "$off")
+	target remote 127.0.0.1:$gdbport
+	info threads
+	define vccw_chain
+	  printf "pswa: "
+	  info symbol \$pc
+	  printf "r14:  "
+	  info symbol \$r14
+	  set \$f = (unsigned long)\$r15
+	  set \$n = 0
+	  while \$n < 24
+	    set \$f = *(unsigned long *)(\$f + 152UL)
+	    if \$f == 0
+	      loop_break
+	    end
+	    set \$ret = *(unsigned long *)(\$f + 136UL)
+	    printf "  %016lx ", \$ret
+	    info symbol \$ret
+	    set \$n = \$n + 1
+	  end
+	end
+	thread apply all vccw_chain
+	detach
+	EOF
+	timeout 120 gdb-multiarch -q -batch -nx -x "$script" 2>&1 |
+		grep -v -e "^Python Exception" -e "No executable has been" \
+			-e "determining executable automatically" |
+		sed 's/^/vcpu: /'
+	rm -f "$script"
+}
+read_stacks() {
+	local pid=$1
+	echo "VCCW-HOST-HANG: no console output for $2s"
+	echo "VCCW-STACKS-BEGIN: vCPUs (gdb stub)"
+	vcpu_stacks
+	echo "VCCW-STACKS-END: vCPUs"
+	echo "VCCW-STACKS-BEGIN: qemu threads (pid $pid)"
+	timeout 120 gdb -q -batch -nx -p "$pid" \
+		-ex "set pagination off" -ex "thread apply all bt 25" \
+		2>&1 | grep -v "^\[New LWP" | sed 's/^/qemu: /'
+	echo "VCCW-STACKS-END: qemu threads"
+}
+watch_silence() {
+	local size=0 now quiet=0 pid limit
+	while sleep 10; do
+		pid=$(qemu_pid)
+		[ -n "$pid" ] || continue
+		now=$(stat -c %s "$log" 2>/dev/null || echo 0)
+		if [ "$now" != "$size" ]; then
+			size=$now
+			quiet=0
+			continue
+		fi
+		quiet=$((quiet + 10))
+		# The boot prints nothing at loglevel=4 until the init runs.
+		limit=${SILENCE:-420}
+		grep -q "VCCW-" "$log" 2>/dev/null || limit=$((limit * 2))
+		if [ "$quiet" -ge "$limit" ]; then
+			read_stacks "$pid" "$quiet" > "$hang.tmp" 2>&1
+			mv "$hang.tmp" "$hang"
+			kill "$pid" 2>/dev/null
+			return 0
+		fi
+	done
+}
+watch_silence &
+watcher=$!
 start=$(date +%s)
 rc=0
 timeout --foreground -k 10 "${TIMEOUT:-1800}" "${qemu[@]}" </dev/null \
 	2>&1 | tee "$log" | sed -u 's/\r$//' || rc=$?
+kill "$watcher" 2>/dev/null || true
+wait "$watcher" 2>/dev/null || true
+if [ -f "$hang" ]; then
+	cat "$hang" | tee -a "$log"
+	rm -f "$hang"
+fi
 echo "run-qemu: qemu exited after $(( $(date +%s) - start ))s"
 exit 0

@@ -103,6 +103,24 @@ if grep -q "spinning_loop_marker" "$tmp/planted-rcu-stall.out"; then
 else
 	result no "check-log prints the stalled CPU's stack"
 fi
+# A guest that went silent: run-qemu.sh's watchdog appended the vCPUs'
+# stacks after the log.
+{
+	echo "VCCW-HOST-HANG: no console output for 420s"
+	echo "VCCW-STACKS-BEGIN: vCPUs (gdb stub)"
+	echo "vcpu: pswa: spinning_vcpu_marker + 16 in section .text"
+	echo "VCCW-STACKS-END: vCPUs"
+} > "$tmp/host-hang.txt"
+expect_log planted-host-hang 1 "" "" 0 ""
+cat "$tmp/host-hang.txt" >> "$tmp/planted-host-hang.log"
+"$here/check-log.py" "$tmp/planted-host-hang.log" > "$tmp/host-hang.out" 2>&1
+if grep -q "spinning_vcpu_marker" "$tmp/host-hang.out" &&
+   grep -q "PROBLEM .*hang report" "$tmp/host-hang.out"; then
+	result ok "check-log prints the vCPUs' stacks of a silent guest"
+else
+	result no "check-log prints the vCPUs' stacks of a silent guest"
+	sed 's/^/    /' "$tmp/host-hang.out"
+fi
 # A program the guest abandoned: its stacks are in a VCCW-STACKS frame.
 {
 	echo "VCCW-HANG: vfio_ccw_io_test still running after 900s"

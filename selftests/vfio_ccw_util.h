@@ -283,7 +283,17 @@ static inline int vccw_open_in(struct vccw_dev *d, const char *uuid,
 		return -EOPNOTSUPP;
 	*step = "open group";
 	snprintf(path, sizeof(path), "/dev/vfio/%d", grp);
-	d->group = open(path, O_RDWR);
+	/*
+	 * A group has one opener: after a test the harness killed (its
+	 * timeout), the group is busy until that process has exited and
+	 * closed it. Wait for that, bounded, instead of failing the next test.
+	 */
+	for (i = 0; i < 600; i++) {
+		d->group = open(path, O_RDWR);
+		if (d->group >= 0 || errno != EBUSY)
+			break;
+		usleep(50 * 1000);
+	}
 	if (d->group < 0)
 		return -errno;
 	*step = "VFIO_GROUP_GET_STATUS";

@@ -86,8 +86,8 @@ check-kasan:
 	$(MAKE) KCONFIG=kasan all
 	@KCONFIG=kasan scripts/check.sh --guest-only
 
-# Every suite on the KASAN + lockdep kernel (not part of "make check" yet:
-# Documentation/testing.rst, "Lockdep").
+# Only the guest suites on the KASAN + lockdep kernel ("make check" runs
+# them too; Documentation/testing.rst, "Lockdep").
 check-lockdep:
 	$(MAKE) KCONFIG=lockdep all
 	@KCONFIG=lockdep scripts/check.sh --guest-only

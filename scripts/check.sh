@@ -157,22 +157,24 @@ if [ "$mode" = all ] && [ "${CHECK_LOADED:-1}" = 1 ]; then
 	run_loaded
 fi
 
-# The same suites on the KASAN flavour (KCSAN and KASAN exclude each
-# other): part of "make check" unless CHECK_KASAN=0; ~3 min to build cold,
-# ~1.5 min to run.
-if [ "$mode" = all ] && [ "${CHECK_KASAN:-1}" = 1 ] && [ "$KCONFIG" = kcsan ]; then
-	echo "== guest: kasan kernel, DRIVER=${DRIVER:-ours}"
-	if make -s -C "$TOP" KCONFIG=kasan all >"$TOP/build/kasan-build.log" 2>&1
+# The same suites on the lockdep flavour: KASAN (KCSAN and KASAN exclude
+# each other) with PROVE_LOCKING, on iommufd's /dev/vfio/vfio
+# (scripts/kernel-lockdep.config). Part of "make check" unless
+# CHECK_LOCKDEP=0; CHECK_KASAN=0, its old name, is still honoured.
+if [ "$mode" = all ] && [ "${CHECK_LOCKDEP:-${CHECK_KASAN:-1}}" = 1 ] &&
+   [ "$KCONFIG" = kcsan ]; then
+	echo "== guest: lockdep kernel, DRIVER=${DRIVER:-ours}"
+	if make -s -C "$TOP" KCONFIG=lockdep all >"$TOP/build/lockdep-build.log" 2>&1
 	then
-		log="$TOP/build/guest-${DRIVER:-ours}-kasan.log"
-		KCONFIG=kasan "$TOP/scripts/run-qemu.sh" "$log"
+		log="$TOP/build/guest-${DRIVER:-ours}-lockdep.log"
+		KCONFIG=lockdep "$TOP/scripts/run-qemu.sh" "$log"
 		echo "== guest: verdict ($log)"
 		out=$("$TOP/scripts/check-log.py" "$log" 2>&1)
 		echo "$out"
 		add "$out"
 	else
-		tail -20 "$TOP/build/kasan-build.log"
-		echo "FAILED  build of the KASAN flavour"
+		tail -20 "$TOP/build/lockdep-build.log"
+		echo "FAILED  build of the lockdep flavour"
 		failed=$((failed + 1))
 	fi
 	# Leave the tree built for the default flavour again.

@@ -44,6 +44,11 @@ module: kernel
 ifeq ($(HAVE_DRIVER),)
 	@echo "module: driver/ has no sources yet, nothing to build"
 else
+	@# Objects built against another kernel build (another flavour, or
+	@# the same flavour before a config change) are removed: kbuild only
+	@# sees changed compiler flags, not a changed struct layout.
+	@if [ "$$(cat driver/.kdir 2>/dev/null)" != "$(KDIR)" ]; then \
+		rm -f driver/*.o driver/.*.o.cmd; echo "$(KDIR)" > driver/.kdir; fi
 	$(MAKE) -C $(KDIR) $(MODULE_ARGS) modules
 endif
 

@@ -62,6 +62,10 @@ setup_devices() {
 	insmod /lib/modules/mdev.ko || { fail "insmod mdev.ko"; return 1; }
 	insmod "/lib/modules/$DRIVER/vfio_ccw.ko" ||
 		{ fail "insmod $DRIVER/vfio_ccw.ko"; return 1; }
+	# For the host's silence watchdog, like VCCW-KTEXT.
+	for m in mdev vfio_ccw; do
+		echo "VCCW-MODULE: $m $DRIVER $(cat /sys/module/$m/sections/.text)"
+	done
 	i=1
 	for devno in $DEVNOS; do
 		uuid=$(nth $i $UUIDS)

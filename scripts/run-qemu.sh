@@ -83,6 +83,21 @@ rm -f "$hang"
 qemu_pid() {
 	pgrep -f -- "^qemu-system-s390x .*-gdb tcp:127.0.0.1:$gdbport" | head -1
 }
+# add-symbol-file lines for the modules the guest loaded last
+# (VCCW-MODULE: name driver .text-address).
+module_symbols() {
+	local name drv addr ko
+	grep "^VCCW-MODULE: " "$log" 2>/dev/null | tail -2 |
+	while read -r _ name drv addr; do
+		case "$name/$drv" in
+		mdev/*) ko=$kdir/drivers/vfio/mdev/mdev.ko ;;
+		vfio_ccw/ours) ko=${VCCW_KO:-$TOP/driver/vfio_ccw.ko} ;;
+		vfio_ccw/intree) ko=$kdir/drivers/s390/cio/vfio_ccw.ko ;;
+		*) continue ;;
+		esac
+		[ -f "$ko" ] && echo "add-symbol-file $ko $addr"
+	done
+}
 # Each vCPU's PSW address and return register, then its kernel stack by
 # the s390 back chain (-mbackchain -mpacked-stack, as
 # arch/s390/kernel/unwind_bc.c walks it: struct stack_frame has the
@@ -100,6 +115,7 @@ vcpu_stacks() {
 	set pagination off
 	set confirm off
 	add-symbol-file $kdir/vmlinux -o $(printf '%#x' "$off")
+	$(module_symbols)
 	target remote 127.0.0.1:$gdbport
 	info threads
 	define vccw_chain

@@ -1038,7 +1038,7 @@ static void cp_idaw_unaligned(struct kunit *test)
 	struct vccw_fake *f = test->priv;
 
 	fk_ccw1(f, 0x1000, RD, CC, 16, 0x3000);	/* pinned first */
-	fk_ccw1(f, 0x1008, RD, IDA, 0x1000, 0x1800);
+	fk_ccw1(f, 0x1008, RD, IDA, 0x1800, 0x1800);
 	fk_idaw2(f, 0x1800, 0x8000);
 	fk_idaw2(f, 0x1808, 0x9008);
 	KUNIT_EXPECT_EQ(test, fk_run(f, 0x1000, FK_4K), -EINVAL);

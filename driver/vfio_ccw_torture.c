@@ -11,7 +11,9 @@
  *      abort (free it, vccw_own_abort()) or hand it to the channel and
  *      vccw_own_submit() in the same sch->lock section, as the driver's
  *      ssch path does;
- *   I  an hrtimer standing in for the channel and the irq callback: it
+ *   I  an hrtimer and a kthread standing in for the channel and the irq
+ *      callback (the timer runs in interrupt context like the real one,
+ *      the kthread keeps the channel busy between the ticks): it
  *      reads the running cp (as the channel reads CCWs), makes up
  *      intermediate, final (some with a deferred condition code),
  *      unsolicited and clear-function IRBs, classifies them with
@@ -33,8 +35,9 @@
  * irq_period_us (default 200), retire_ms (R's pace, default 3) and
  * break_rule, which breaks one rule on purpose to show that the checks
  * see it: 1 W begins with a read and a store instead of the
- * compare-exchange, 2 I claims with a store whatever the state,
- * 3 R frees a cp it saw SUBMITTED without winning the claim.
+ * compare-exchange (with a delay between the two, for a preemption),
+ * 2 I claims with a store whatever the state, 3 R takes a cp by a store
+ * without winning the claim, even one I claimed and Q is about to free.
  *
  * The run ends by itself after @duration seconds with one line
  * "vfio_ccw_torture: end: PASS ..." or "... FAIL ..." and its counts
@@ -80,7 +83,7 @@ MODULE_PARM_DESC(retire_ms, "Longest pause of R between retires in ms (default 3
 static int break_rule;
 module_param(break_rule, int, 0444);
 MODULE_PARM_DESC(break_rule,
-		 "Break a rule: 1 begin without cmpxchg, 2 I claims by store, 3 R frees unclaimed");
+		 "Break a rule: 1 begin without cmpxchg, 2 I claims by store, 3 R claims by store");
 
 enum {
 	VT_BREAK_NONE,
@@ -135,6 +138,7 @@ static struct vt_state {
 	struct workqueue_struct *wq;
 	struct task_struct *writers[VT_MAX_WRITERS];
 	struct task_struct *retirer;
+	struct task_struct *channel;
 	struct delayed_work end_work;
 	atomic64_t next_id;
 	atomic_long_t counts[VT_NR_COUNTS];
@@ -227,9 +231,13 @@ static void vt_write_one(struct rnd_state *rnd)
 	u64 id;
 
 	if (break_rule == VT_BREAK_BEGIN) {
-		/* Broken: a check and a store, two W can both get through. */
+		/*
+		 * Broken: a check and a store, two W can both get through.
+		 * The delay stands in for a preemption between the two.
+		 */
 		ret = -EBUSY;
 		if (vccw_own_read(&vt.own) == VCCW_OWN_IDLE) {
+			udelay(50);
 			atomic_set(&vt.own, VCCW_OWN_TRANSLATING);
 			ret = 0;
 		}
@@ -274,6 +282,10 @@ static void vt_write_one(struct rnd_state *rnd)
 	vt_count(VT_ABORTS);
 	vt_give("W");
 	vccw_own_abort(&vt.own);
+	/* As userspace would retry: once the status is no longer pending. */
+	wait_var_event_timeout(&vt.chan_clear_irb,
+			       !READ_ONCE(vt.chan_clear_irb) ||
+			       kthread_should_stop(), HZ);
 }
 
 static int vt_writer(void *arg)
@@ -330,24 +342,25 @@ static ktime_t vt_period(void)
 	return ns_to_ktime((u64)irq_period_us * NSEC_PER_USEC);
 }
 
-/* I: the channel makes its next IRB, if it has one to make. */
-static enum hrtimer_restart vt_channel(struct hrtimer *t)
+/* I, with sch->lock held: the channel makes its next IRB, if any. */
+static void vt_channel_step(void)
 {
 	struct vt_sch *sch = &vt.sch_obj;
 	union scsw *scsw;
 	struct irb irb;
 	u32 r = get_random_u32();
 
+	lockdep_assert_held(&sch->lock);
 	memset(&irb, 0, sizeof(irb));
 	scsw = &irb.scsw;
-	spin_lock(&sch->lock);
 	if (vt.chan_id && vccw_own_read(&vt.own) != VCCW_OWN_SUBMITTED &&
 	    break_rule == VT_BREAK_NONE)
 		vt_error("the channel runs cp %llu, the word is %d", vt.chan_id,
 			 vccw_own_read(&vt.own));
 	if (vt.chan_clear_irb) {
 		/* The clear function R started has ended. */
-		vt.chan_clear_irb = false;
+		WRITE_ONCE(vt.chan_clear_irb, false);
+		wake_up_var(&vt.chan_clear_irb);
 		scsw->cmd.fctl = SCSW_FCTL_CLEAR_FUNC;
 		scsw->cmd.stctl = SCSW_STCTL_STATUS_PEND;
 		vt_count(VT_CLEARS);
@@ -365,7 +378,7 @@ static enum hrtimer_restart vt_channel(struct hrtimer *t)
 			scsw->cmd.stctl = SCSW_STCTL_INTER_STATUS |
 					  SCSW_STCTL_STATUS_PEND;
 			scsw->cmd.cstat = SCHN_STAT_PCI;
-		} else if (!(r % 16)) {
+		} else if (!((r >> 4) % 16)) {
 			/* The start did not happen: deferred cc 1..3. */
 			scsw->cmd.cc = 1 + (r >> 8) % 3;
 			scsw->cmd.actl = SCSW_ACTL_START_PEND;
@@ -380,20 +393,44 @@ static enum hrtimer_restart vt_channel(struct hrtimer *t)
 			scsw->cmd.dstat = DEV_STAT_CHN_END | DEV_STAT_DEV_END;
 			vt.chan_id = 0;
 		}
-	} else if (!(r % 4)) {
+	} else if (!(r % 32)) {
 		/* Attention from the idle device. */
 		scsw->cmd.stctl = SCSW_STCTL_ALERT_STATUS |
 				  SCSW_STCTL_STATUS_PEND;
 		scsw->cmd.dstat = DEV_STAT_ATTENTION;
 	} else {
-		spin_unlock(&sch->lock);
-		goto again;
+		return;
 	}
 	vt_irq_take(&irb);
+}
+
+/* I in interrupt context, as the real irq callback runs. */
+static enum hrtimer_restart vt_channel_timer(struct hrtimer *t)
+{
+	struct vt_sch *sch = &vt.sch_obj;
+
+	spin_lock(&sch->lock);
+	vt_channel_step();
 	spin_unlock(&sch->lock);
-again:
 	hrtimer_forward_now(t, vt_period());
 	return HRTIMER_RESTART;
+}
+
+/*
+ * I from a kthread as well: the timer fires at most once a jiffy without
+ * high-resolution timers, this one keeps the channel busy in between.
+ */
+static int vt_channel_thread(void *arg)
+{
+	struct vt_sch *sch = &vt.sch_obj;
+
+	while (!kthread_should_stop()) {
+		spin_lock_irq(&sch->lock);
+		vt_channel_step();
+		spin_unlock_irq(&sch->lock);
+		cond_resched();
+	}
+	return 0;
 }
 
 /* Q: process the ring; free for the entry that carries the claim. */
@@ -441,10 +478,14 @@ static void vt_retire_locked(void)
 			vt_give("R");
 			vccw_own_release(&vt.own);
 			return;
+		case VCCW_OWN_CLAIMED:
+			if (break_rule != VT_BREAK_RETIRE)
+				goto wait;
+			fallthrough;
 		case VCCW_OWN_SUBMITTED:
 			spin_lock_irq(&sch->lock);
 			if (break_rule == VT_BREAK_RETIRE) {
-				/* Broken: frees what it saw, claim or not. */
+				/* Broken: takes what it saw, I's claim or not. */
 				atomic_set(&vt.own, VCCW_OWN_CLAIMED);
 				claimed = true;
 			} else {
@@ -456,7 +497,7 @@ static void vt_retire_locked(void)
 						 vt.cp.id);
 				/* Quiesce: clear the subchannel. */
 				vt.chan_id = 0;
-				vt.chan_clear_irb = true;
+				WRITE_ONCE(vt.chan_clear_irb, true);
 			}
 			spin_unlock_irq(&sch->lock);
 			if (!claimed)
@@ -467,6 +508,7 @@ static void vt_retire_locked(void)
 			vccw_own_release(&vt.own);
 			return;
 		default:
+wait:
 			/* W translating, or Q about to free: it moves on. */
 			if (!wait_var_event_timeout(&vt.own,
 						    vccw_own_read(&vt.own) != state,
@@ -530,6 +572,9 @@ static void vt_end(const char *why)
 				    30 * HZ))
 		vt_error("the word stays %d after the run",
 			 vccw_own_read(&vt.own));
+	if (!IS_ERR_OR_NULL(vt.channel))
+		kthread_stop(vt.channel);
+	vt.channel = NULL;
 	hrtimer_cancel(&vt.timer);
 	flush_workqueue(vt.wq);
 
@@ -584,16 +629,17 @@ static int __init vt_init(void)
 		duration, nwriters, irq_period_us, retire_ms, break_rule);
 
 	hrtimer_init(&vt.timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
-	vt.timer.function = vt_channel;
+	vt.timer.function = vt_channel_timer;
 	hrtimer_start(&vt.timer, vt_period(), HRTIMER_MODE_REL);
 	for (i = 0; i < nwriters; i++)
 		vt.writers[i] = kthread_run(vt_writer, NULL,
 					    "vccw_torture_w%d", i);
 	vt.retirer = kthread_run(vt_retirer, NULL, "vccw_torture_r");
+	vt.channel = kthread_run(vt_channel_thread, NULL, "vccw_torture_i");
 	for (i = 0; i < nwriters; i++)
 		if (IS_ERR(vt.writers[i]))
 			goto fail;
-	if (IS_ERR(vt.retirer))
+	if (IS_ERR(vt.retirer) || IS_ERR(vt.channel))
 		goto fail;
 	schedule_delayed_work(&vt.end_work, duration * HZ);
 	return 0;

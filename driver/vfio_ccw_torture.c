@@ -35,7 +35,7 @@
  * irq_period_us (default 200), retire_ms (R's pace, default 3) and
  * break_rule, which breaks one rule on purpose to show that the checks
  * see it: 1 W begins with a read and a store instead of the
- * compare-exchange (with a delay between the two, for a preemption),
+ * compare-exchange (with a sleep between the two, for a preemption),
  * 2 I claims with a store whatever the state, 3 R takes a cp by a store
  * without winning the claim, even one I claimed and Q is about to free.
  *
@@ -233,11 +233,11 @@ static void vt_write_one(struct rnd_state *rnd)
 	if (break_rule == VT_BREAK_BEGIN) {
 		/*
 		 * Broken: a check and a store, two W can both get through.
-		 * The delay stands in for a preemption between the two.
+		 * The sleep stands in for a preemption between the two.
 		 */
 		ret = -EBUSY;
 		if (vccw_own_read(&vt.own) == VCCW_OWN_IDLE) {
-			udelay(50);
+			usleep_range(50, 100);
 			atomic_set(&vt.own, VCCW_OWN_TRANSLATING);
 			ret = 0;
 		}

@@ -5,7 +5,10 @@
 # test (driver/vfio_ccw_torture.c) for VCCW_TORTURE_SECS seconds (default
 # 20; boot option vccw.torture_secs=), wait for its end line, unload it
 # and report one TAP result with its counts. scripts/check-log.py judges
-# the end line in the kernel log as well.
+# the end line in the kernel log as well. vccw.torture_break=N passes
+# break_rule=N (a rule broken on purpose: the run must fail), e.g.
+#   GUEST_APPEND=vccw.torture_break=1 TESTS=vfio_ccw_torture_test \
+#	scripts/run-qemu.sh build/x.log
 
 KO=/lib/modules/vfio_ccw_torture.ko
 secs=${VCCW_TORTURE_SECS:-20}

@@ -22,6 +22,7 @@ if [ ! -f "$KO" ]; then
 	echo "not ok 1 vfio_ccw_kunit.ko is not in the initramfs"
 	exit 1
 fi
+start=$(date +%s)
 if ! insmod "$KO"; then
 	echo "1..1"
 	echo "not ok 1 insmod vfio_ccw_kunit.ko"
@@ -38,6 +39,7 @@ for s in $SUITES; do
 	fi
 done
 rmmod vfio_ccw_kunit
+echo "# suites ran in $(( $(date +%s) - start )) s"
 
 # Cases are the results indented by one level (4 spaces) under a suite.
 awk -v missing="$missing" '

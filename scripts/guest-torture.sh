@@ -24,6 +24,7 @@ if [ ! -f "$KO" ]; then
 	echo "not ok 1 vfio_ccw_torture: module not in the initramfs"
 	exit 1
 fi
+start=$(date +%s)
 if ! insmod "$KO" duration="$secs" ${brk:+break_rule=$brk}; then
 	echo "not ok 1 vfio_ccw_torture: insmod failed"
 	exit 1
@@ -41,6 +42,7 @@ while ! dmesg | grep -q "vfio_ccw_torture: end: "; do
 done
 end=$(dmesg | grep "vfio_ccw_torture: end: " | tail -1 | sed 's/^.*vfio_ccw_torture: end: //')
 rmmod vfio_ccw_torture
+echo "# ran in $(( $(date +%s) - start )) s"
 dmesg | sed -n 's/^.*vfio_ccw_torture: \([a-z_]* [0-9]*\)$/# \1/p'
 dmesg | grep "vfio_ccw_torture: ERROR" | sed 's/^.*vfio_ccw_torture: /# /'
 case "$end" in

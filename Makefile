@@ -29,8 +29,11 @@ INITRD := $(BUILD)/initramfs-$(KCONFIG).cpio
 # in (forced-interleaving selftests); VCCW_DEBUG_HOOKS=n builds without.
 # The bench flavour measures the module as shipped: without them.
 VCCW_DEBUG_HOOKS ?= $(if $(filter bench,$(KCONFIG)),n,y)
+# The KUnit tests and the ownership torture test are modules of their
+# own (driver/Kbuild).
 MODULE_ARGS = $(KMAKE_ARGS) M=$(CURDIR)/driver W=1 \
-	CONFIG_VFIO_CCW_DEBUG_HOOKS=$(VCCW_DEBUG_HOOKS)
+	CONFIG_VFIO_CCW_DEBUG_HOOKS=$(VCCW_DEBUG_HOOKS) \
+	CONFIG_VFIO_CCW_KUNIT_TEST=m CONFIG_VFIO_CCW_TORTURE_TEST=m
 
 all: initramfs
 

@@ -108,6 +108,7 @@
 #include <linux/string.h>
 #include <linux/vfio.h>
 #include <asm/idals.h>
+#include <kunit/visibility.h>
 
 #include "cio.h"
 #include "vfio_ccw_cp.h"
@@ -187,6 +188,30 @@ struct vccw_xlate_scratch {
 	} raw;
 };
 
+static int vccw_vfio_dma_rw(struct vccw_cp *cp, u64 iova, void *data,
+			    size_t len, bool write)
+{
+	return vfio_dma_rw(cp->vdev, iova, data, len, write);
+}
+
+static int vccw_vfio_pin_pages(struct vccw_cp *cp, u64 iova, int npage,
+			       struct page **pages)
+{
+	return vfio_pin_pages(cp->vdev, iova, npage, IOMMU_READ | IOMMU_WRITE,
+			      pages);
+}
+
+static void vccw_vfio_unpin_pages(struct vccw_cp *cp, u64 iova, int npage)
+{
+	vfio_unpin_pages(cp->vdev, iova, npage);
+}
+
+static const struct vccw_cp_ops vccw_cp_vfio_ops = {
+	.dma_rw = vccw_vfio_dma_rw,
+	.pin_pages = vccw_vfio_pin_pages,
+	.unpin_pages = vccw_vfio_unpin_pages,
+};
+
 static void vccw_cp_account(struct vccw_cp *cp, long delta)
 {
 	if (cp->pinned_now)
@@ -204,14 +229,13 @@ static noinline __noclone int vccw_cp_pin_pages(struct vccw_cp *cp, u64 iova,
 {
 	int ret;
 
-	ret = vfio_pin_pages(cp->vdev, iova, npage, IOMMU_READ | IOMMU_WRITE,
-			     pages);
+	ret = cp->ops->pin_pages(cp, iova, npage, pages);
 	if (ret < 0)
 		return ret;
 	if (ret != npage) {
 		/* vfio pins all or nothing; never keep a short pin */
 		if (ret > 0)
-			vfio_unpin_pages(cp->vdev, iova, ret);
+			cp->ops->unpin_pages(cp, iova, ret);
 		return -EFAULT;
 	}
 	vccw_cp_account(cp, npage);
@@ -221,7 +245,7 @@ ALLOW_ERROR_INJECTION(vccw_cp_pin_pages, ERRNO);
 
 static void vccw_cp_unpin(struct vccw_cp *cp, const struct vccw_pin_run *run)
 {
-	vfio_unpin_pages(cp->vdev, run->iova, run->npage);
+	cp->ops->unpin_pages(cp, run->iova, run->npage);
 	vccw_cp_account(cp, -(long)run->npage);
 }
 
@@ -394,8 +418,8 @@ static int vccw_chain_build(struct vccw_cp *cp, u32 head, const u8 *dc_cmd,
 				return -EINVAL;
 			n = (PAGE_SIZE - offset_in_page(at)) / VCCW_CCW_SIZE;
 			n = min(n, VCCW_CHAIN_LEN_MAX - have);
-			ret = vfio_dma_rw(cp->vdev, at, &buf[have],
-					  n * VCCW_CCW_SIZE, false);
+			ret = cp->ops->dma_rw(cp, at, &buf[have],
+					      n * VCCW_CCW_SIZE, false);
 			if (ret)
 				return ret;
 			if (!cp->orb.cmd.fmt)
@@ -519,7 +543,7 @@ static int vccw_guest_blocks(struct vccw_cp *cp, const struct ccw1 *ccw)
 	if (cda & (isize - 1))
 		return -EINVAL;
 	/* The first IDAW tells how many more there are. */
-	ret = vfio_dma_rw(cp->vdev, cda, &sc->raw, isize, false);
+	ret = cp->ops->dma_rw(cp, cda, &sc->raw, isize, false);
 	if (ret)
 		return ret;
 	first = fmt2 ? sc->raw.f2[0] : sc->raw.f1[0];
@@ -528,8 +552,8 @@ static int vccw_guest_blocks(struct vccw_cp *cp, const struct ccw1 *ccw)
 		void *rest = fmt2 ? (void *)&sc->raw.f2[1] :
 				    (void *)&sc->raw.f1[1];
 
-		ret = vfio_dma_rw(cp->vdev, (u64)cda + isize, rest,
-				  (n - 1) * isize, false);
+		ret = cp->ops->dma_rw(cp, (u64)cda + isize, rest,
+				      (n - 1) * isize, false);
 		if (ret)
 			return ret;
 	}
@@ -706,6 +730,7 @@ int vccw_cp_setup(struct vccw_cp *cp, struct vfio_device *vdev,
 	INIT_LIST_HEAD(&cp->chains);
 	memset(&cp->orb, 0, sizeof(cp->orb));
 	memset(&cp->ssch_orb, 0, sizeof(cp->ssch_orb));
+	cp->ops = &vccw_cp_vfio_ops;
 	cp->vdev = vdev;
 	cp->pinned_now = pinned_now;
 	cp->initialized = false;
@@ -722,6 +747,7 @@ int vccw_cp_setup(struct vccw_cp *cp, struct vfio_device *vdev,
 	}
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(vccw_cp_setup);
 
 /**
  * vccw_cp_teardown() - release what vccw_cp_setup() allocated
@@ -740,6 +766,7 @@ void vccw_cp_teardown(struct vccw_cp *cp)
 	kfree(cp->guest_ccws);
 	cp->guest_ccws = NULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(vccw_cp_teardown);
 
 /**
  * vccw_cp_init() - start a channel program from a guest ORB
@@ -774,6 +801,7 @@ int vccw_cp_init(struct vccw_cp *cp, const union orb *orb)
 	cp->initialized = true;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(vccw_cp_init);
 
 /**
  * vccw_cp_prefetch() - translate the guest channel program
@@ -813,6 +841,7 @@ fail:
 	vccw_cp_release_chains(cp);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(vccw_cp_prefetch);
 
 /**
  * vccw_cp_get_orb() - the ORB to start the translated program with
@@ -849,6 +878,7 @@ union orb *vccw_cp_get_orb(struct vccw_cp *cp, struct subchannel *sch)
 	o->cpa = virt_to_dma32(first->ccws);
 	return &cp->ssch_orb;
 }
+EXPORT_SYMBOL_IF_KUNIT(vccw_cp_get_orb);
 
 /**
  * vccw_cp_update_scsw() - give the guest its own CCW address in an SCSW
@@ -889,6 +919,7 @@ void vccw_cp_update_scsw(struct vccw_cp *cp, union scsw *scsw)
 	if (found)
 		scsw->cmd.cpa = u32_to_dma32(guest);
 }
+EXPORT_SYMBOL_IF_KUNIT(vccw_cp_update_scsw);
 
 /**
  * vccw_cp_iova_pinned() - does the cp hold pins in a guest range?
@@ -926,6 +957,7 @@ bool vccw_cp_iova_pinned(struct vccw_cp *cp, u64 iova, u64 length)
 	}
 	return false;
 }
+EXPORT_SYMBOL_IF_KUNIT(vccw_cp_iova_pinned);
 
 /**
  * vccw_cp_free() - release a channel program
@@ -941,6 +973,7 @@ void vccw_cp_free(struct vccw_cp *cp)
 	vccw_cp_release_chains(cp);
 	cp->initialized = false;
 }
+EXPORT_SYMBOL_IF_KUNIT(vccw_cp_free);
 
 /**
  * struct vccw_parked - a channel program the channel may still run
@@ -1021,6 +1054,7 @@ struct vccw_parked *vccw_cp_park(struct vccw_cp *cp)
 	cp->initialized = false;
 	return p;
 }
+EXPORT_SYMBOL_IF_KUNIT(vccw_cp_park);
 
 /**
  * vccw_parked_free() - the channel can no longer run a parked program
@@ -1039,6 +1073,7 @@ void vccw_parked_free(struct vccw_parked *p)
 		vccw_chain_release(NULL, chain);
 	kvfree(p);
 }
+EXPORT_SYMBOL_IF_KUNIT(vccw_parked_free);
 
 /* Add @p to the list at *@head (the caller serializes). */
 void vccw_parked_push(struct vccw_parked **head, struct vccw_parked *p)

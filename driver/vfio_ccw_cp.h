@@ -33,15 +33,37 @@
  */
 #define VCCW_CHAINS_MAX		16
 
+struct page;
 struct vfio_device;
 struct subchannel;
+struct vccw_cp;
 struct vccw_xlate_scratch;
 struct vccw_parked;
+
+/**
+ * struct vccw_cp_ops - how a cp reaches guest memory
+ * @dma_rw: read (@write false) or write @len bytes at guest address @iova;
+ *	0 or -errno, as vfio_dma_rw()
+ * @pin_pages: pin @npage guest pages from the page-aligned @iova into
+ *	@pages; the number pinned or -errno, as vfio_pin_pages()
+ * @unpin_pages: unpin what @pin_pages pinned, as vfio_unpin_pages()
+ *
+ * vccw_cp_setup() installs the vfio ones; the unit tests
+ * (vfio_ccw_kunit.c) put a double of guest memory in their place.
+ */
+struct vccw_cp_ops {
+	int (*dma_rw)(struct vccw_cp *cp, u64 iova, void *data, size_t len,
+		      bool write);
+	int (*pin_pages)(struct vccw_cp *cp, u64 iova, int npage,
+			 struct page **pages);
+	void (*unpin_pages)(struct vccw_cp *cp, u64 iova, int npage);
+};
 
 /**
  * struct vccw_cp - one channel program, guest view and kernel translation
  * @chains: translated chains (struct vccw_chain), first one is the ORB's cpa
  * @orb: the guest ORB as validated by vccw_cp_init()
+ * @ops: how guest memory is read and pinned (the vfio functions)
  * @vdev: the vfio device, for vfio_dma_rw() and vfio_pin_pages()
  * @pinned_now: device counter of guest pages pinned right now; may be NULL
  * @guest_ccws: scratch of %VCCW_CHAIN_LEN_MAX CCWs read from the guest
@@ -55,6 +77,7 @@ struct vccw_parked;
 struct vccw_cp {
 	struct list_head chains;
 	union orb orb;
+	const struct vccw_cp_ops *ops;
 	struct vfio_device *vdev;
 	atomic_long_t *pinned_now;
 	struct ccw1 *guest_ccws;

@@ -71,22 +71,19 @@ ALLOW_ERROR_INJECTION(vccw_inject_deferred_cc, ERRNO);
 void vccw_irq_take(struct vfio_ccw_private *private, struct irb *irb)
 {
 	struct subchannel *sch = private->sch;
+	unsigned int cls = vccw_irb_classify(irb);
+	bool solicited = cls & VCCW_IRB_SOLICITED;
+	bool final = cls & VCCW_IRB_FINAL;
 	struct vccw_irb_entry *e;
-	bool solicited, final, claim;
-	unsigned int slot;
+	bool claim, dropped;
 
 	lockdep_assert_held(&sch->lock);
-	solicited = scsw_is_solicited(&irb->scsw);
-	/* Final: nothing active any more, or a deferred condition code. */
-	final = !(scsw_actl(&irb->scsw) &
-		  (SCSW_ACTL_DEVACT | SCSW_ACTL_SCHACT)) ||
-		scsw_cc(&irb->scsw);
 	/*
 	 * Only a solicited final IRB taken while the word is SUBMITTED ends
 	 * the cp: the claim's acquire pairs with the release in
 	 * vccw_own_submit(), which W did under this same sch->lock.
 	 */
-	claim = solicited && final &&
+	claim = vccw_irb_ends_cp(cls) &&
 		vccw_own_claim(&private->own, &sch->lock);
 
 	vccw_stat_inc(private, solicited ? VCCW_STAT_IRB_SOLICITED :
@@ -99,22 +96,15 @@ void vccw_irq_take(struct vfio_ccw_private *private, struct irb *irb)
 				   VCCW_OWN_CLAIMED);
 	}
 
-	if (private->ring_len == VCCW_RING_SIZE) {
-		if (!claim) {
-			vccw_stat_inc(private, VCCW_STAT_IRB_DROPPED);
-			VCCW_MSG(2, "sch %x.%x.%04x: IRB queue full, dropped\n",
-				 sch->schid.cssid, sch->schid.ssid,
-				 sch->schid.sch_no);
-			goto out;
-		}
-		/* Keep the claim: overwrite the newest entry (see header). */
+	/* A full ring drops this IRB, or the newest queued for a claim. */
+	e = vccw_ring_slot(&private->ring, claim, &dropped);
+	if (dropped)
 		vccw_stat_inc(private, VCCW_STAT_IRB_DROPPED);
-		slot = (private->ring_head + VCCW_RING_SIZE - 1) % VCCW_RING_SIZE;
-	} else {
-		slot = (private->ring_head + private->ring_len) % VCCW_RING_SIZE;
-		private->ring_len++;
+	if (!e) {
+		VCCW_MSG(2, "sch %x.%x.%04x: IRB queue full, dropped\n",
+			 sch->schid.cssid, sch->schid.ssid, sch->schid.sch_no);
+		goto out;
 	}
-	e = &private->ring[slot];
 	memcpy(&e->irb, irb, sizeof(*irb));
 	e->claim = claim;
 	/*
@@ -178,7 +168,7 @@ void vfio_ccw_io_work(struct work_struct *work)
 	for (;;) {
 		/* Only Q takes entries: one seen here stays until taken. */
 		spin_lock_irq(&sch->lock);
-		empty = !private->ring_len;
+		empty = vccw_ring_empty(&private->ring);
 		spin_unlock_irq(&sch->lock);
 		if (empty)
 			break;
@@ -186,9 +176,7 @@ void vfio_ccw_io_work(struct work_struct *work)
 
 		/* The lock hands the entry (and a claim) over from I. */
 		spin_lock_irq(&sch->lock);
-		e = private->ring[private->ring_head];
-		private->ring_head = (private->ring_head + 1) % VCCW_RING_SIZE;
-		private->ring_len--;
+		vccw_ring_take(&private->ring, &e);
 		spin_unlock_irq(&sch->lock);
 
 		if (e.for_cp)

@@ -44,6 +44,7 @@
 #include "css.h"
 #include "vfio_ccw_cp.h"
 #include "vfio_ccw_hooks.h"
+#include "vfio_ccw_irb.h"
 #include "vfio_ccw_own.h"
 
 /* Region offsets: index in the top bits, as userspace gets from info. */
@@ -60,24 +61,8 @@ enum vccw_cap_region {
 	VCCW_NR_CAP_REGIONS,
 };
 
-/*
- * The I -> Q queue. I (irq callback) is the only producer and Q (work
- * item) the only consumer; both touch it only under sch->lock. When it is
- * full, I drops the new IRB (counted in debugfs) unless it carries the
- * claim, in which case it replaces the newest queued entry: the final
- * status of a cp and its claim are never lost. There is at most one claim
- * in flight (the word stays CLAIMED until Q releases it), so the entry it
- * replaces never holds a claim itself.
- */
-#define VCCW_RING_SIZE		32
 /* IRBs Q has processed and userspace has not read yet (io_mutex). */
 #define VCCW_OUTBOX_SIZE	32
-
-struct vccw_irb_entry {
-	struct irb irb;
-	bool claim;	/* I won vccw_own_claim() for this IRB: Q frees */
-	bool for_cp;	/* solicited while SUBMITTED: cp still allocated */
-};
 
 /* debugfs counters; all atomic, read without locks */
 enum vccw_stat {
@@ -140,9 +125,7 @@ struct vfio_ccw_private {
 	atomic_long_t pinned_now;
 
 	/* I -> Q, under sch->lock */
-	struct vccw_irb_entry ring[VCCW_RING_SIZE];
-	unsigned int ring_head;		/* next entry Q takes */
-	unsigned int ring_len;		/* entries queued */
+	struct vccw_ring ring;		/* vfio_ccw_irb.h */
 	struct completion *completion;	/* quiesce waits for a final IRB */
 	struct work_struct io_work;
 

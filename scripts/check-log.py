@@ -7,7 +7,8 @@ TAP has no plan, a "not ok", a SKIP, fewer results than planned or a
 non-zero exit code; a missing VCCW-DONE (guest timeout or crash); any
 oops, BUG, WARNING, panic, hung task, RCU stall or workqueue lockup in
 the kernel log, or a selftest program the guest had to abandon
-(VCCW-HANG); any KCSAN report the
+(VCCW-HANG); a KUnit case "not ok" in the kernel log; an ownership
+torture run without its "end: PASS" line; any KCSAN report the
 classifier (kcsan_classify.py) attributes to the driver. Foreign KCSAN
 reports are counted and printed.
 
@@ -36,6 +37,13 @@ HANG = re.compile(
     r"(INFO: task \S+ blocked for more than|rcu: INFO: .*detected.*stall|"
     r"BUG: workqueue lockup|VCCW-HANG: |VCCW-HOST-HANG: |VCCW-STACKS-BEGIN: )")
 HANG_CONTEXT = 60
+# KUnit prints every case's result to the kernel log as KTAP: a failing
+# case of any suite fails the run even if its TAP frame went missing.
+KUNIT_NOT_OK = re.compile(r"^\s*not ok \d+ ")
+# The ownership torture test (driver/vfio_ccw_torture.c): a run that
+# started must end with "end: PASS".
+TORTURE_START = "vfio_ccw_torture: start:"
+TORTURE_END = re.compile(r"vfio_ccw_torture: end: (PASS|FAIL)\b.*")
 TAP_RESULT = re.compile(r"^(not ok|ok) (\d+)( - )?\s*(.*?)(\s+#\s*(\w+).*)?$")
 TAP_PLAN = re.compile(r"^1\.\.(\d+)")
 
@@ -172,6 +180,17 @@ def main(argv):
     for line in kernel:
         if KERNEL_BAD.search(line):
             problems.append("kernel: " + line.strip())
+    for line in kernel:
+        if KUNIT_NOT_OK.match(line):
+            problems.append("KUnit: " + line.strip())
+    if any(TORTURE_START in x for x in kernel):
+        ends = [m.group(0) for m in map(TORTURE_END.search, kernel) if m]
+        if not ends:
+            problems.append("torture: started, no end line")
+        for e in ends:
+            print("torture " + e)
+            if " end: PASS" not in e:
+                problems.append("torture: " + e)
     verdicts = kcsan_classify.classify_log(text)
     ndriver = sum(1 for v, _ in verdicts if v == "driver")
     for v, title in verdicts:

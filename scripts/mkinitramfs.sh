@@ -5,7 +5,9 @@
 # Build the guest initramfs: static s390x busybox, guest-init.sh as /init,
 # mdev.ko and the in-tree vfio_ccw.ko from the kernel build, our
 # vfio_ccw.ko (when built) and the selftest binaries (*_bench ones go to
-# /bench, the rest to /tests).
+# /bench, the rest to /tests); the KUnit and torture modules built beside
+# our vfio_ccw.ko, with scripts/guest-kunit.sh and guest-torture.sh as
+# the /tests programs that run them.
 
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -47,6 +49,19 @@ cp "$kbuild/drivers/vfio/mdev/mdev.ko" "$root/lib/modules/mdev.ko"
 cp "$kbuild/drivers/s390/cio/vfio_ccw.ko" "$root/lib/modules/intree/"
 if [ -f "$ours" ]; then
 	cp "$ours" "$root/lib/modules/ours/vfio_ccw.ko"
+fi
+# The KUnit tests (they need our vfio_ccw.ko) and the ownership torture
+# test, built beside it, with the scripts that run them as selftests.
+modir=$(dirname "$ours")
+if [ -f "$modir/vfio_ccw_kunit.ko" ]; then
+	cp "$modir/vfio_ccw_kunit.ko" "$root/lib/modules/ours/"
+	install -m 0755 "$TOP/scripts/guest-kunit.sh" \
+		"$root/tests/vfio_ccw_kunit_test"
+fi
+if [ -f "$modir/vfio_ccw_torture.ko" ]; then
+	cp "$modir/vfio_ccw_torture.ko" "$root/lib/modules/"
+	install -m 0755 "$TOP/scripts/guest-torture.sh" \
+		"$root/tests/vfio_ccw_torture_test"
 fi
 for t in "$@"; do
 	case "$t" in

@@ -14,6 +14,7 @@
 #            long as it runs (the suites must pass on a loaded host)
 #   BENCH    1: run the benchmarks against both modules instead of the
 #            selftests (BENCH_ITERS programs per case)
+#   GUEST_APPEND  more kernel command line options for the guest
 #   SILENCE  seconds without console output before the guest counts as
 #            hung (default 420): every vCPU's stack is read with
 #            gdb-multiarch, QEMU's own threads with gdb, then QEMU is
@@ -46,6 +47,8 @@ append="$append workqueue.watchdog_thresh=60 workqueue.panic_on_stall=1"
 [ "$shell" = 1 ] && append="$append vccw.shell=1"
 [ "${BENCH:-0}" = 1 ] && append="$append vccw.bench=1"
 [ -n "${BENCH_ITERS:-}" ] && append="$append vccw.bench_iters=$BENCH_ITERS"
+# More guest options, e.g. "vccw.torture_secs=10 vccw.torture_break=1"
+[ -n "${GUEST_APPEND:-}" ] && append="$append $GUEST_APPEND"
 
 # The gdb stub lets the silence watchdog below read the vCPUs' stacks.
 gdbport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

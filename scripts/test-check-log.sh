@@ -7,7 +7,8 @@
 #  - check-log.py on a clean guest log (must pass) and on copies of it with
 #    one thing planted (a driver KCSAN report, a foreign one, a WARNING,
 #    a "not ok", a missing plan, a bad exit code, no VCCW-DONE), each of
-#    which must fail, except the foreign report, which must pass;
+#    which must fail, except the foreign report, which must pass; a
+#    KUnit "not ok" and a torture run that failed or did not end fail;
 #  - check-log.py and bench-table.py on benchmark logs: figures of both
 #    drivers pass, a benchmark exiting non-zero or a driver's figures
 #    missing fail.
@@ -77,6 +78,27 @@ expect_log planted-skip 1 "" "ok 3 mdev.extra # SKIP no device" 0 VCCW-DONE
 expect_log planted-extra-result 1 "" "ok 3 mdev.extra" 0 VCCW-DONE
 expect_log planted-exit-code 1 "" "" 1 VCCW-DONE
 expect_log planted-timeout 1 "" "" 0 ""
+
+# KUnit and the ownership torture test judged from the kernel log.
+cat > "$tmp/kunit-fail.txt" <<'EOT'
+[    9.1]     # cp_short_pin: EXPECTATION FAILED at vfio_ccw_kunit.c:1200
+[    9.1]     not ok 45 cp_short_pin
+[    9.2] not ok 3 vfio_ccw_cp
+EOT
+cat > "$tmp/kunit-ok.txt" <<'EOT'
+[    9.1]     ok 45 cp_short_pin
+[    9.2] ok 3 vfio_ccw_cp
+EOT
+printf '[   30.0] vfio_ccw_torture: start: 20 s\n[   50.0] vfio_ccw_torture: end: PASS: time is up, 9 errors 0\n' \
+	> "$tmp/torture-pass.txt"
+printf '[   30.0] vfio_ccw_torture: start: 20 s\n[   50.0] vfio_ccw_torture: end: FAIL: time is up, 3 errors\n' \
+	> "$tmp/torture-fail.txt"
+printf '[   30.0] vfio_ccw_torture: start: 20 s\n' > "$tmp/torture-noend.txt"
+expect_log kunit-pass 0 "$tmp/kunit-ok.txt" "" 0 VCCW-DONE
+expect_log planted-kunit-not-ok 1 "$tmp/kunit-fail.txt" "" 0 VCCW-DONE
+expect_log torture-pass 0 "$tmp/torture-pass.txt" "" 0 VCCW-DONE
+expect_log planted-torture-fail 1 "$tmp/torture-fail.txt" "" 0 VCCW-DONE
+expect_log planted-torture-no-end 1 "$tmp/torture-noend.txt" "" 0 VCCW-DONE
 
 # Hang reports fail the run and their stacks reach the verdict.
 cat > "$tmp/hung.txt" <<'EOT'

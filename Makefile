@@ -3,6 +3,7 @@
 # make          build everything (installs missing Debian packages first)
 # make check    boot the KCSAN guest and run every test
 # make bench    figures of our module and the in-tree one, same boot
+# make run      QEMU as the client: driverctl, mdevctl, the nested payload
 # See README.md.
 
 SHELL := /bin/bash
@@ -118,9 +119,19 @@ bench:
 shell: all
 	scripts/run-qemu.sh --shell
 
+# The main job in one command: boot the guest, bind a subchannel with
+# driverctl, start the mdev with mdevctl, run QEMU with -device vfio-ccw
+# on our driver with the nested payload, each step printed as it goes.
+run: all
+	@scripts/run-nested.sh
+
+# Only the nested stage ("make check" runs it too): ours and in-tree.
+check-nested: all
+	@scripts/check.sh --nested-only
+
 clean:
 	rm -rf $(BUILD)
 	-$(MAKE) -C selftests clean OUT=$(BUILD)/selftests-bin
 	-[ -d "$(KDIR)" ] && $(MAKE) -C $(KDIR) $(KMAKE_ARGS) M=$(CURDIR)/driver clean
 
-.PHONY: all deps kernel module selftests initramfs lint check check-kasan check-lockdep check-loaded check-host bench shell clean lkmm check-orderings
+.PHONY: all deps kernel module selftests initramfs lint check check-kasan check-lockdep check-loaded check-host bench shell clean lkmm check-orderings run check-nested

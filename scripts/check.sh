@@ -17,6 +17,13 @@
 #  6. the benchmarks: our module and the in-tree one in one boot of a
 #     kernel without sanitizers, figures side by side (CHECK_BENCH=0
 #     skips it). Only their running is judged, never their speed.
+#  7. the nested stage (CHECK_NESTED=0 skips it): one more boot of the
+#     KCSAN kernel with the Debian s390x userland appended to the
+#     initramfs (scripts/nested-initramfs.sh); QEMU is the client of our
+#     module, set up with driverctl and mdevctl, and runs the nested
+#     payload with the three events; then the same with the in-tree
+#     module, printed as a second column (scripts/nested-table.py),
+#     not judged.
 # Ends with one line "N passed, N failed" over all of them.
 
 set -uo pipefail
@@ -39,8 +46,8 @@ add() {
 
 mode=${1:-all}
 case "$mode" in
-all | --host-only | --guest-only | --bench-only | --loaded-only) ;;
-*) echo "usage: check.sh [--host-only|--guest-only|--bench-only|--loaded-only]" >&2
+all | --host-only | --guest-only | --bench-only | --loaded-only | --nested-only) ;;
+*) echo "usage: check.sh [--host-only|--guest-only|--bench-only|--loaded-only|--nested-only]" >&2
    exit 2 ;;
 esac
 if [ "$mode" = all ] || [ "$mode" = --host-only ]; then
@@ -126,6 +133,36 @@ run_loaded() {
 	done
 }
 
+# The nested stage: QEMU -device vfio-ccw on our module (judged) and on
+# the in-tree one (a column), in one boot with 3 GiB.
+run_nested() {
+	local log="$TOP/build/nested-$KCONFIG.log"
+	local initrd="$TOP/build/initramfs-$KCONFIG-nested.cpio"
+	echo "== guest: nested stage, $KCONFIG kernel, ours then intree"
+	if ! "$TOP/scripts/nested-initramfs.sh" "$initrd" \
+		"$TOP/build/initramfs-$KCONFIG.cpio"; then
+		echo "FAILED  nested initramfs"
+		failed=$((failed + 1))
+		return
+	fi
+	INITRD=$initrd MEM=${NESTED_MEM:-3072} NESTED=${NESTED_DRIVERS:-ours,intree} \
+		"$TOP/scripts/run-qemu.sh" "$log" >/dev/null
+	echo "== guest: verdict ($log)"
+	out=$("$TOP/scripts/check-log.py" "$log" \
+		--expect-tests vfio_ccw_nested 2>&1)
+	echo "$out"
+	add "$out"
+	"$TOP/scripts/nested-table.py" "$log"
+}
+
+if [ "$mode" = --nested-only ]; then
+	mkdir -p "$TOP/build"
+	run_nested
+	echo "$passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+	exit
+fi
+
 if [ "$mode" = --loaded-only ]; then
 	mkdir -p "$TOP/build"
 	run_loaded
@@ -155,6 +192,10 @@ fi
 
 if [ "$mode" = all ] && [ "${CHECK_LOADED:-1}" = 1 ]; then
 	run_loaded
+fi
+
+if [ "$mode" = all ] && [ "${CHECK_NESTED:-1}" = 1 ] && [ "$KCONFIG" = kcsan ]; then
+	run_nested
 fi
 
 # The same suites on the lockdep flavour: KASAN (KCSAN and KASAN exclude

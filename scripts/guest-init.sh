@@ -12,6 +12,9 @@
 #   vccw.shell=1              drop to a shell instead of running tests
 #   vccw.bench=1              run /bench/* against our module, then against
 #                             the in-tree one, in this same boot (make bench)
+#   vccw.nested=ours[,intree] the nested stage instead of the selftests:
+#                             QEMU as the client, set up with driverctl and
+#                             mdevctl (/nested/run.sh, scripts/nested-guest.sh)
 
 PATH=/bin:/sbin:/usr/bin:/usr/sbin
 export PATH
@@ -27,12 +30,14 @@ DRIVER=ours
 TESTS=
 SHELL_ONLY=0
 BENCH=0
+NESTED=
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	vccw.driver=*) DRIVER=${arg#vccw.driver=} ;;
 	vccw.tests=*) TESTS=$(echo "${arg#vccw.tests=}" | tr ',' ' ') ;;
 	vccw.shell=1) SHELL_ONLY=1 ;;
 	vccw.bench=1) BENCH=1 ;;
+	vccw.nested=*) NESTED=$(echo "${arg#vccw.nested=}" | tr ',' ' ') ;;
 	vccw.bench_iters=*) export VFIO_CCW_BENCH_ITERS=${arg#vccw.bench_iters=} ;;
 	esac
 done
@@ -210,8 +215,20 @@ run_benches() {
 	done
 }
 
+# The nested stage sets up its devices itself, with driverctl and mdevctl.
+run_nested() {
+	if [ ! -x /nested/run.sh ]; then
+		fail "vccw.nested: no /nested/run.sh (scripts/nested-initramfs.sh)"
+		return
+	fi
+	# shellcheck disable=SC2086
+	/nested/run.sh $NESTED
+}
+
 if [ "$BENCH" = 1 ]; then
 	run_benches
+elif [ -n "$NESTED" ]; then
+	run_nested
 elif setup_devices; then
 	if [ "$SHELL_ONLY" = 1 ]; then
 		echo "VCCW: devices ready; type 'exit' to tear down and power off"

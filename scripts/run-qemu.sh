@@ -19,6 +19,9 @@
 #            hung (default 420): every vCPU's stack is read with
 #            gdb-multiarch, QEMU's own threads with gdb, then QEMU is
 #            killed; the stacks end the log after a VCCW-HOST-HANG line
+#   NESTED   ours[,intree]: the nested stage instead of the selftests
+#            (needs INITRD from scripts/nested-initramfs.sh, MEM 3072)
+#   KERNEL   the bzImage to boot (default: the flavour's build)
 
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -31,7 +34,7 @@ fi
 log=${1:?usage: run-qemu.sh [--shell] LOG}
 kdir=$(kernel_build_dir)
 initrd=${INITRD:-$TOP/build/initramfs-$KCONFIG.cpio}
-kernel=$kdir/arch/s390/boot/bzImage
+kernel=${KERNEL:-$kdir/arch/s390/boot/bzImage}
 for f in "$kernel" "$initrd"; do
 	[ -f "$f" ] || { echo "run-qemu: $f missing; run make" >&2; exit 1; }
 done
@@ -49,6 +52,7 @@ append="$append workqueue.watchdog_thresh=60 workqueue.panic_on_stall=1"
 [ -n "${BENCH_ITERS:-}" ] && append="$append vccw.bench_iters=$BENCH_ITERS"
 # More guest options, e.g. "vccw.torture_secs=10 vccw.torture_break=1"
 [ -n "${GUEST_APPEND:-}" ] && append="$append $GUEST_APPEND"
+[ -n "${NESTED:-}" ] && append="$append vccw.nested=$NESTED"
 
 # The gdb stub lets the silence watchdog below read the vCPUs' stacks.
 gdbport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

@@ -66,15 +66,27 @@ resolve() {
 	done
 }
 
-resolved_raw=$(mktemp)
-trap 'rm -f "$resolved_raw"' EXIT
-resolve "${TOP_PKGS[@]}"
-apt-cache show --no-all-versions "${EXTRA_PKGS[@]}" |
-	awk '/^Package: / { pkg = $2 } /^Version: / { print "V", pkg, $2 }' \
-	>> "$resolved_raw"
-versions=$(sed -n 's/^V //p' "$resolved_raw" | sort -u)
-[ -n "$versions" ] || { log "apt-cache knows no s390x packages;" \
-	"run scripts/setup-deps.sh"; exit 1; }
+# Resolving costs a few apt-cache calls (a minute on a busy machine): the
+# answer is kept while apt's package lists stay the same.
+lists_key=$( { stat -c '%n %s %Y' /var/lib/apt/lists/*Packages* 2>/dev/null
+	sha256sum < "$0"; } | sha256sum | cut -c1-16)
+resolved="$CACHE/userland-s390x/resolved-$lists_key"
+if [ -s "$resolved" ]; then
+	versions=$(cat "$resolved")
+else
+	resolved_raw=$(mktemp)
+	trap 'rm -f "$resolved_raw"' EXIT
+	resolve "${TOP_PKGS[@]}"
+	apt-cache show --no-all-versions "${EXTRA_PKGS[@]}" |
+		awk '/^Package: / { pkg = $2 } /^Version: / { print "V", pkg, $2 }' \
+		>> "$resolved_raw"
+	versions=$(sed -n 's/^V //p' "$resolved_raw" | sort -u)
+	[ -n "$versions" ] || { log "apt-cache knows no s390x packages;" \
+		"run scripts/setup-deps.sh"; exit 1; }
+	mkdir -p "$CACHE/userland-s390x"
+	echo "$versions" > "$resolved.tmp"
+	mv "$resolved.tmp" "$resolved"
+fi
 key=$( { echo "$versions"; sha256sum < "$0"; } | sha256sum | cut -c1-16)
 dir="$CACHE/userland-s390x/$key"
 

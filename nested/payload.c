@@ -1014,10 +1014,17 @@ static void t_halt_clear_idle(int clear)
 /*
  * HSCH or CSCH right behind a START: the program may still run or may
  * have ended already (both legal). HSCH: cc 0, or cc 1 when the START's
- * status is already pending; CSCH: cc 0. Interruptions are taken until
- * stsch shows the subchannel idle (no function, no status pending); after
- * a cc 0 one of them reports the HSCH's or CSCH's function. Then the
- * subchannel runs the next program.
+ * status is already pending; CSCH: cc 0. After a cc 0 the HSCH's or
+ * CSCH's own status must come; interruptions are taken until it came and
+ * stsch shows the subchannel idle (no function, no status pending). Then
+ * the subchannel runs the next program.
+ *
+ * Found by this test: the START's final status that the driver took
+ * before the CSCH reached the channel is still handed to QEMU after the
+ * CSCH was accepted, and QEMU's emulated SCSW then shows it as if the
+ * clear had not happened; the clear's own status follows. A channel
+ * would have reset that status (the CSCH clears status pending). It is
+ * named here as it happens, and the test still wants the clear's status.
  */
 static int idle(void)
 {
@@ -1043,14 +1050,17 @@ static void t_halt_clear_busy(int clear)
 	pr("#   %s right behind the START: cc %d\n", clear ? "csch" : "hsch",
 	   cc2);
 	CHECK(cc2 == 0 || (!clear && cc2 == 1), "cc %d", cc2);
-	while (!idle() && n < 4) {
-		if (!CHECK(wait_irq(IO_TIMEOUT_US, NULL) == 0,
-			   "no interruption, subchannel not idle"))
+	while ((cc2 == 0 && !seen_fn) || !idle()) {
+		if (n == 4 || !CHECK(wait_irq(IO_TIMEOUT_US, NULL) == 0,
+				     "no interruption, subchannel not idle"))
 			break;
 		n++;
 		scsw_show("status");
 		if (scsw_fctl(&irb.scsw) & (clear ? FCTL_CLEAR : FCTL_HALT))
 			seen_fn = 1;
+		else if (cc2 == 0)
+			pr("#   a START status after the %s was accepted\n",
+			   clear ? "CSCH" : "HSCH");
 	}
 	CHECK(idle(), "subchannel not idle after %d interruptions", n);
 	CHECK(n >= 1, "no interruption");
@@ -1121,32 +1131,36 @@ static void t_crw(void)
 	t_sense_id();
 }
 
+/*
+ * stsch of a vfio-ccw subchannel is a read of the schib region in QEMU:
+ * between two of them the wait polls only stcrw (QEMU's own queue).
+ */
+#define STSCH_EVERY_US	200000ULL
+
 static void t_unplug(void)
 {
 	u32 crw = 0;
-	u64 end;
-	int cc = 0, got_crw = 0;
+	u64 end, next = 0;
+	int cc = 0, got_crw = 0, gone = 0;
 
 	bad = 0;
 	drain_crws();
 	pr("# VCCW-NESTED-WAIT: unplug\n");
 	end = now_us() + 180000000ULL;
-	while (now_us() < end) {
+	while (now_us() < end && !(gone && got_crw)) {
 		if (!got_crw && stcrw(&crw) == 0 && crw) {
 			pr("#   CRW %08x\n", crw);
 			if (CRW_RSC(crw) == 3 &&
 			    CRW_RSID(crw) == (schid & 0xffff))
 				got_crw = 1;
 		}
+		if (now_us() < next)
+			continue;
+		next = now_us() + STSCH_EVERY_US;
 		cc = stsch(schid, &schib);
-		if (cc == 3 && got_crw)
-			break;
-		if (cc == 0 && !schib.pmcw.dnv)
-			cc = 3;
-		if (cc == 3 && got_crw)
-			break;
+		gone = cc == 3 || (cc == 0 && !schib.pmcw.dnv);
 	}
-	CHECK(cc == 3, "subchannel still there (stsch cc %d, dnv %u)", cc,
+	CHECK(gone, "subchannel still there (stsch cc %d, dnv %u)", cc,
 	      schib.pmcw.dnv);
 	CHECK(got_crw, "no subchannel CRW");
 	ok(!bad, "mdev removed: QEMU unplugs the device, stsch cc 3, CRW");

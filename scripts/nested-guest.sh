@@ -304,9 +304,9 @@ main_run() {
 	sed -n 's/\r$//; s/^ok [0-9]* - /0|/p; s/^not ok [0-9]* - /1|/p' \
 		"$qlog" > /tmp/nested/p.tap
 	while IFS='|' read -r r desc; do
-		d=${desc%% # SKIP*}
-		if [ "$d" != "$desc" ]; then
-			step 0 "payload: $d" "SKIP ${desc#* # SKIP }"
+		pdesc=${desc%% # SKIP*}
+		if [ "$pdesc" != "$desc" ]; then
+			step 0 "payload: $pdesc" "SKIP ${desc#* # SKIP }"
 		else
 			step $r "payload: $desc"
 		fi
@@ -322,11 +322,11 @@ main_run() {
 	fi
 }
 
-for d in "$@"; do
-	run_driver "$d"
-	if [ "$d" != ours ]; then
-		echo "VCCW-NESTED-COL-BEGIN: $d"
-		cat "/tmp/nested/$d.tap"
-		echo "VCCW-NESTED-COL-END: $d"
+for module in "$@"; do
+	run_driver "$module"
+	if [ "$module" != ours ]; then
+		echo "VCCW-NESTED-COL-BEGIN: $module"
+		cat "/tmp/nested/$module.tap"
+		echo "VCCW-NESTED-COL-END: $module"
 	fi
 done

@@ -7,7 +7,8 @@
 #
 # The s390x userland (busybox) is not installed on the host: it is fetched
 # with "apt-get download" (after "dpkg --add-architecture s390x") and
-# unpacked into the cache by scripts/mkinitramfs.sh.
+# unpacked into the cache by scripts/mkinitramfs.sh; so are QEMU, mdevctl,
+# driverctl and s390-tools for the nested stage (scripts/userland.sh).
 
 set -euo pipefail
 

@@ -69,7 +69,8 @@ show() {
 	return $rc
 }
 
-# wait_for SECONDS COMMAND...: until the command succeeds, at most SECONDS.
+# wait_for SECONDS COMMAND...: until the command succeeds, at most SECONDS
+# (a VCCW-ALIVE line every minute for run-qemu.sh's silence watchdog).
 wait_for() {
 	limit=$1
 	shift
@@ -78,6 +79,8 @@ wait_for() {
 		[ "$waited" -ge "$limit" ] && return 1
 		sleep 1
 		waited=$((waited + 1))
+		[ $((waited % 60)) = 0 ] &&
+			echo "VCCW-ALIVE: nested stage, waiting ${waited}s for $*"
 	done
 	return 0
 }

@@ -2,14 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # nested-initramfs.sh OUT BASE_INITRD
-# The initramfs of the nested stage: BASE_INITRD (the gzipped one of
+# The initramfs of the nested stage: BASE_INITRD (the one of
 # scripts/mkinitramfs.sh) followed by two uncompressed cpio archives, the
 # Debian s390x userland of scripts/userland.sh (QEMU, mdevctl, driverctl,
 # lscss, chchp and their libraries) and the nested files (the payload,
 # scripts/nested-guest.sh as /nested/run.sh, a few busybox links). Each
 # appended archive starts at a 4-byte-aligned offset (zero padding), or
 # the kernel stops unpacking there; uncompressed, because decompressing
-# 39 MB in the KCSAN guest costs about two minutes.
+# 39 MB in the KCSAN guest costs minutes (the hung-task detector fires
+# while init waits for it on a busy host).
 
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"

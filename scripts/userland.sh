@@ -15,7 +15,7 @@
 # directory outside the repository keyed by the package versions and by
 # this script: $CACHE/userland-s390x/<key>/. Its result is
 # <key>/layer.cpio, an uncompressed newc cpio that is appended to the
-# gzipped initramfs (scripts/nested-initramfs.sh). Prints the path of the
+# initramfs (scripts/nested-initramfs.sh). Prints the path of the
 # layer (or, with --print-dir, of the trimmed tree).
 
 set -euo pipefail
@@ -69,7 +69,7 @@ resolve() {
 # Resolving costs a few apt-cache calls (a minute on a busy machine): the
 # answer is kept while apt's package lists stay the same.
 lists_key=$( { stat -c '%n %s %Y' /var/lib/apt/lists/*Packages* 2>/dev/null
-	sha256sum < "$0"; } | sha256sum | cut -c1-16)
+	grep -v "^[[:space:]]*#" "$0" | sha256sum; } | sha256sum | cut -c1-16)
 resolved="$CACHE/userland-s390x/resolved-$lists_key"
 if [ -s "$resolved" ]; then
 	versions=$(cat "$resolved")
@@ -87,7 +87,7 @@ else
 	echo "$versions" > "$resolved.tmp"
 	mv "$resolved.tmp" "$resolved"
 fi
-key=$( { echo "$versions"; sha256sum < "$0"; } | sha256sum | cut -c1-16)
+key=$( { echo "$versions"; grep -v "^[[:space:]]*#" "$0" | sha256sum; } | sha256sum | cut -c1-16)
 dir="$CACHE/userland-s390x/$key"
 
 if [ ! -f "$dir/layer.cpio" ]; then

@@ -211,7 +211,11 @@ run_driver() {
 	[ "$cur" = io_subchannel ]
 	step $? "driverctl unset-override: back on io_subchannel"
 	rmmod vfio_ccw
-	step $? "rmmod vfio_ccw"
+	rc=$?
+	[ "$rc" = 0 ] || note "vfio_ccw refcnt $(cat /sys/module/vfio_ccw/refcnt)," \
+		"holders: $(ls /sys/module/vfio_ccw/holders)," \
+		"css devices on it: $(ls /sys/bus/css/drivers/vfio_ccw 2>/dev/null | tr '\n' ' ')"
+	step $rc "rmmod vfio_ccw"
 
 	echo "1..$n" >> "$out"
 	echo "1..$n"

@@ -36,6 +36,10 @@ MODULE_ARGS = $(KMAKE_ARGS) M=$(CURDIR)/driver W=1 \
 	CONFIG_VFIO_CCW_DEBUG_HOOKS=$(VCCW_DEBUG_HOOKS) \
 	CONFIG_VFIO_CCW_KUNIT_TEST=m CONFIG_VFIO_CCW_TORTURE_TEST=m
 
+# The floor of the benchmarks (bench/vccw_floor.c): a css driver that runs
+# the same channel programs through cio directly. Bench flavour only.
+FLOOR_KO := $(if $(filter bench,$(KCONFIG)),$(CURDIR)/bench/vccw_floor.ko)
+
 all: initramfs
 
 deps:
@@ -60,16 +64,20 @@ selftests: kernel
 	$(MAKE) -C selftests KSRC=$(KSRC) KHDR=$(KDIR)/usr-headers \
 		OUT=$(BUILD)/selftests-bin
 
-initramfs: module selftests
+initramfs: module selftests $(if $(FLOOR_KO),floor)
 	@scripts/mkinitramfs.sh $(INITRD) $(KDIR) $(CURDIR)/driver/vfio_ccw.ko \
-		$(BUILD)/selftests-bin/*
+		$(BUILD)/selftests-bin/* $(FLOOR_KO)
+
+floor: kernel
+	$(MAKE) -C $(KDIR) $(KMAKE_ARGS) M=$(CURDIR)/bench W=1 modules
 
 # Kernel coding style and sparse on driver/ (W=1 is on in every build).
 lint: kernel
 	@$(KSRC)/scripts/checkpatch.pl --strict --no-tree --quiet -f \
-		$(filter-out %.mod.c,$(wildcard driver/*.c driver/*.h)) && \
+		$(filter-out %.mod.c,$(wildcard driver/*.c driver/*.h bench/*.c)) && \
 		echo "checkpatch: clean"
 	$(MAKE) -C $(KDIR) $(MODULE_ARGS) C=2 modules
+	$(MAKE) -C $(KDIR) $(KMAKE_ARGS) M=$(CURDIR)/bench W=1 C=2 modules
 
 # LKMM proofs of the cp ownership protocol: herd7 over lkmm/*.litmus with
 # the kernel tree's tools/memory-model, then check-orderings (README.md).
@@ -111,7 +119,10 @@ check-host:
 
 # Figures of our module and of the in-tree one, side by side, in the same
 # boot of a kernel without sanitizers (scripts/kernel-bench.config).
-# "make check" runs it last; BENCH_ITERS sets the programs per case.
+# "make check" runs it last; BENCH_ITERS sets the programs per case and
+# round, BENCH_ROUNDS the rounds (floor, ours, in-tree each), BENCH_CHARTS
+# where the SVG charts go (default build/bench; README.md's are in
+# Documentation/bench).
 bench:
 	$(MAKE) KCONFIG=bench all
 	@KCONFIG=bench scripts/check.sh --bench-only
@@ -133,5 +144,7 @@ clean:
 	rm -rf $(BUILD)
 	-$(MAKE) -C selftests clean OUT=$(BUILD)/selftests-bin
 	-[ -d "$(KDIR)" ] && $(MAKE) -C $(KDIR) $(KMAKE_ARGS) M=$(CURDIR)/driver clean
+	-[ -d "$(KDIR)" ] && $(MAKE) -C $(KDIR) $(KMAKE_ARGS) M=$(CURDIR)/bench clean
 
+.PHONY: floor
 .PHONY: all deps kernel module selftests initramfs lint check check-kasan check-lockdep check-loaded check-host bench shell clean lkmm check-orderings run check-nested

@@ -115,6 +115,14 @@ run_bench() {
 	else
 		add "0 passed, 1 failed"
 	fi
+	# The charts (python3-matplotlib); README.md's are BENCH_CHARTS=
+	# Documentation/bench.
+	if "$TOP/scripts/bench-plot.py" "$log" \
+		"${BENCH_CHARTS:-$TOP/build/bench}"; then
+		add "1 passed, 0 failed"
+	else
+		add "0 passed, 1 failed"
+	fi
 }
 
 # The suites that race the driver against itself, with the host loaded.

@@ -10,8 +10,10 @@
 #   vccw.driver=ours|intree   module under test (default ours)
 #   vccw.tests=a,b            run only these selftests (default all)
 #   vccw.shell=1              drop to a shell instead of running tests
-#   vccw.bench=1              run /bench/* against our module, then against
-#                             the in-tree one, in this same boot (make bench)
+#   vccw.bench=1              run /bench/* against the floor module, our
+#                             module and the in-tree one, in rounds, in this
+#                             same boot (make bench)
+#   vccw.bench_rounds=N       rounds of floor, ours, in-tree (default 5)
 #   vccw.nested=ours[,intree] the nested stage instead of the selftests:
 #                             QEMU as the client, set up with driverctl and
 #                             mdevctl (/nested/run.sh, scripts/nested-guest.sh)
@@ -39,6 +41,7 @@ for arg in $(cat /proc/cmdline); do
 	vccw.bench=1) BENCH=1 ;;
 	vccw.nested=*) NESTED=$(echo "${arg#vccw.nested=}" | tr ',' ' ') ;;
 	vccw.bench_iters=*) export VFIO_CCW_BENCH_ITERS=${arg#vccw.bench_iters=} ;;
+	vccw.bench_rounds=*) BENCH_ROUNDS=${arg#vccw.bench_rounds=} ;;
 	esac
 done
 
@@ -46,6 +49,13 @@ done
 # and fixed mdev uuids so a failure can be replayed by hand.
 DEVNOS="0.0.0100 0.0.0101"
 UUIDS="6a7e0e2c-1c2b-4f44-9d5e-000000000100 6a7e0e2c-1c2b-4f44-9d5e-000000000101"
+# The benchmarks scale to four (run-qemu.sh gives the bench boot four).
+if [ "$BENCH" = 1 ]; then
+	DEVNOS="$DEVNOS 0.0.0102 0.0.0103"
+	UUIDS="$UUIDS 6a7e0e2c-1c2b-4f44-9d5e-000000000102"
+	UUIDS="$UUIDS 6a7e0e2c-1c2b-4f44-9d5e-000000000103"
+fi
+SCHS=
 
 fail() {
 	echo "VCCW-FAIL: $*"
@@ -63,7 +73,22 @@ echo "VCCW-BOOT: driver=$DRIVER cpus=$(grep -c '^processor' /proc/cpuinfo)" \
 # functions the vCPUs are in (scripts/run-qemu.sh).
 echo "VCCW-KTEXT: $(sed -n 's/ T _text$//p' /proc/kallsyms)"
 
+# io_subchannel registers the ccw device of a subchannel it was given back
+# asynchronously: wait until every test device is there again (30 s at
+# most; setup_devices and setup_floor say which one is missing).
+wait_ccw_devices() {
+	for devno in $DEVNOS; do
+		n=0
+		while [ ! -e "/sys/bus/ccw/devices/$devno" ] && [ "$n" -lt 300 ]
+		do
+			sleep 0.1 2>/dev/null || sleep 1
+			n=$((n + 1))
+		done
+	done
+}
+
 setup_devices() {
+	wait_ccw_devices
 	insmod /lib/modules/mdev.ko || { fail "insmod mdev.ko"; return 1; }
 	insmod "/lib/modules/$DRIVER/vfio_ccw.ko" ||
 		{ fail "insmod $DRIVER/vfio_ccw.ko"; return 1; }
@@ -91,12 +116,14 @@ setup_devices() {
 			{ fail "create mdev on $sch"; return 1; }
 		echo "VCCW-DEV: $devno sch $sch mdev $uuid"
 		eval "SCH$i=$sch"
+		SCHS="$SCHS $sch"
 		i=$((i + 1))
 	done
 	export VFIO_CCW_MDEV=$(nth 1 $UUIDS)
 	export VFIO_CCW_MDEV2=$(nth 2 $UUIDS)
 	export VFIO_CCW_SCH=$SCH1 VFIO_CCW_SCH2=$SCH2
 	export VFIO_CCW_DRIVER=$DRIVER
+	export VFIO_CCW_MDEVS="$UUIDS" VFIO_CCW_SCHS="$SCHS"
 	return 0
 }
 
@@ -109,12 +136,13 @@ teardown_devices() {
 		fi
 		i=$((i + 1))
 	done
-	for sch in $SCH1 $SCH2; do
+	for sch in $SCHS; do
 		echo "$sch" > /sys/bus/css/drivers/vfio_ccw/unbind ||
 			fail "unbind $sch from vfio_ccw"
 		echo > "/sys/bus/css/devices/$sch/driver_override"
 		echo "$sch" > /sys/bus/css/drivers_probe
 	done
+	SCHS=
 	if rmmod vfio_ccw; then
 		echo "VCCW-UNLOAD: vfio_ccw ok"
 	else
@@ -197,22 +225,81 @@ run_tests() {
 	return 0
 }
 
-# Benchmarks: the same programs through each module in turn, one boot.
+# The floor (bench/vccw_floor.c): the test subchannels on a css driver
+# that runs the same channel programs through cio, no VFIO.
+setup_floor() {
+	SCHS=
+	wait_ccw_devices
+	for devno in $DEVNOS; do
+		if [ ! -e "/sys/bus/ccw/devices/$devno" ]; then
+			fail "no ccw device $devno"; return 1
+		fi
+		sch=$(basename "$(readlink -f "/sys/bus/ccw/devices/$devno/..")")
+		echo "$sch" > /sys/bus/css/drivers/io_subchannel/unbind ||
+			{ fail "unbind $sch from io_subchannel"; return 1; }
+		SCHS="$SCHS $sch"
+		echo vccw_floor > "/sys/bus/css/devices/$sch/driver_override"
+		echo "$sch" > /sys/bus/css/drivers_probe
+		drv=$(basename "$(readlink -f "/sys/bus/css/devices/$sch/driver")")
+		if [ "$drv" != vccw_floor ]; then
+			fail "$sch bound to '$drv', not vccw_floor"; return 1
+		fi
+	done
+	export VFIO_CCW_DRIVER=floor VFIO_CCW_SCHS="$SCHS" VFIO_CCW_MDEVS=
+	return 0
+}
+
+teardown_floor() {
+	for sch in $SCHS; do
+		echo "$sch" > /sys/bus/css/drivers/vccw_floor/unbind ||
+			fail "unbind $sch from vccw_floor"
+		echo > "/sys/bus/css/devices/$sch/driver_override"
+		echo "$sch" > /sys/bus/css/drivers_probe
+	done
+	SCHS=
+}
+
+# Benchmarks: the same programs through the floor and each module in
+# turn, in rounds (floor, ours, intree, floor, ours, intree, ...), one
+# boot: bench-table.py takes the ratios per round. The memory figures
+# (bytes per device) are the same every time: first round only.
 run_benches() {
 	mkdir -p /tmp/bench
-	for DRIVER in ours intree; do
-		if setup_devices; then
+	floor=0
+	if [ -e /lib/modules/vccw_floor.ko ]; then
+		insmod /lib/modules/vccw_floor.ko && floor=1 ||
+			fail "insmod vccw_floor.ko"
+	fi
+	for r in $(seq 1 "${BENCH_ROUNDS:-5}"); do
+		export VFIO_CCW_BENCH_ROUND=$r
+		export VFIO_CCW_BENCH_MEM=$([ "$r" = 1 ] && echo 1 || echo 0)
+		drivers="ours intree"
+		[ "$floor" = 1 ] && drivers="floor $drivers"
+		for DRIVER in $drivers; do
+			if [ "$DRIVER" = floor ]; then
+				setup_floor || { teardown_floor; continue; }
+			elif ! setup_devices; then
+				teardown_devices
+				continue
+			fi
 			for b in /bench/*; do
 				[ -x "$b" ] || continue
 				n=$(basename "$b")
-				echo "VCCW-RUN: $n $DRIVER"
-				"$b" > "/tmp/bench/$n.$DRIVER" 2>&1
-				echo "$?" > "/tmp/bench/$n.$DRIVER.rc"
-				cat "/tmp/bench/$n.$DRIVER"
+				echo "VCCW-RUN: $n $DRIVER round $r"
+				"$b" > "/tmp/bench/$n.$DRIVER.$r" 2>&1
+				echo "$?" > "/tmp/bench/$n.$DRIVER.$r.rc"
+				cat "/tmp/bench/$n.$DRIVER.$r"
 			done
-		fi
-		teardown_devices
+			if [ "$DRIVER" = floor ]; then
+				teardown_floor
+			else
+				teardown_devices
+			fi
+		done
 	done
+	if [ "$floor" = 1 ]; then
+		rmmod vccw_floor || fail "rmmod vccw_floor"
+	fi
 }
 
 # The nested stage sets up its devices itself, with driverctl and mdevctl.

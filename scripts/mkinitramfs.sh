@@ -66,6 +66,8 @@ fi
 for t in "$@"; do
 	case "$t" in
 	*_bench) install -m 0755 "$t" "$root/bench/" ;;
+	# the floor module of the benchmarks (bench/vccw_floor.c)
+	*.ko) cp "$t" "$root/lib/modules/" ;;
 	*) install -m 0755 "$t" "$root/tests/" ;;
 	esac
 done

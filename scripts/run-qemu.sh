@@ -12,8 +12,10 @@
 #   KCONFIG  kernel flavour (kcsan | kasan | bench)
 #   LOAD     N busy-loop processes on the host beside the guest, for as
 #            long as it runs (the suites must pass on a loaded host)
-#   BENCH    1: run the benchmarks against both modules instead of the
-#            selftests (BENCH_ITERS programs per case)
+#   BENCH    1: run the benchmarks against the floor module and both
+#            drivers instead of the selftests (BENCH_ITERS programs per
+#            case, BENCH_ROUNDS rounds); four test subchannels and, unless
+#            SMP says otherwise, four vCPUs (the scaling case)
 #   GUEST_APPEND  more kernel command line options for the guest
 #   SILENCE  seconds without console output before the guest counts as
 #            hung (default 420): every vCPU's stack is read with
@@ -53,6 +55,8 @@ append="$append workqueue.watchdog_thresh=60 workqueue.panic_on_stall=1"
 # More guest options, e.g. "vccw.torture_secs=10 vccw.torture_break=1"
 [ -n "${GUEST_APPEND:-}" ] && append="$append $GUEST_APPEND"
 [ -n "${NESTED:-}" ] && append="$append vccw.nested=$NESTED"
+[ -n "${BENCH_ROUNDS:-}" ] && append="$append vccw.bench_rounds=$BENCH_ROUNDS"
+[ "${BENCH:-0}" = 1 ] && SMP=${SMP:-4}
 
 # The gdb stub lets the silence watchdog below read the vCPUs' stacks.
 gdbport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -62,6 +66,10 @@ qemu=(qemu-system-s390x -M s390-ccw-virtio -accel tcg,thread=multi
 	-kernel "$kernel" -initrd "$initrd" -append "$append"
 	-device virtio-rng-ccw,devno=fe.0.0100
 	-device virtio-rng-ccw,devno=fe.0.0101)
+if [ "${BENCH:-0}" = 1 ]; then
+	qemu+=(-device virtio-rng-ccw,devno=fe.0.0102
+		-device virtio-rng-ccw,devno=fe.0.0103)
+fi
 
 if [ "$shell" = 1 ]; then
 	exec "${qemu[@]}"

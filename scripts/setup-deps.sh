@@ -17,6 +17,7 @@ HOST_PKGS=(
 	libc6-dev-s390x-cross linux-source-6.12 qemu-system-misc
 	flex bison bc libelf-dev libssl-dev cpio xz-utils kmod
 	python3 perl sparse rsync gzip gdb-multiarch gdb
+	python3-matplotlib
 )
 
 SUDO=

@@ -1,27 +1,45 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vfio_ccw_bench: figures, not a test. Runs fixed numbers of channel
- * programs through the mdevs of whichever vfio_ccw module is loaded and
- * prints one line per case:
+ * programs through whichever vfio_ccw module is loaded, or through the
+ * floor module (bench/vccw_floor.c: the same programs on the same
+ * subchannels through cio directly, no VFIO), and prints one line per
+ * case:
  *
- *   VCCW-BENCH: <driver> <case> n=<programs> ops_s=<rate> mean_us=<t>
- *               p50_us=<t> p99_us=<t> max_us=<t>
+ *   VCCW-BENCH: <driver> <case> round=<r> n=<programs> ops_s=<rate>
+ *               mean_us=<t> p50_us=<t> p99_us=<t> max_us=<t>
+ *               pct_us=<t at 1,5,10,25,50,75,90,95,99,99.9 %, max>
  *
  * (on one line). A program's time runs from the pwrite of the io region
  * to the read of its IRB after the eventfd fired: translation, pinning,
  * ssch, QEMU running the program, the interrupt, the work item and the
- * copy-out. The clear case times a CSCH through the async region the
- * same way. "make bench" boots one guest, runs this against our module
- * and then against the in-tree one, and scripts/bench-table.py prints
- * the two side by side.
+ * copy-out (for the floor: from the ssch to the wake-up of the writer).
+ * "make bench" boots one guest and runs this in rounds, floor, ours,
+ * in-tree, floor, ours, in-tree ..., and scripts/bench-table.py prints
+ * the median of the per-round ratios with their lowest and highest.
+ *
+ * The cases:
+ *   sense_id, chain_32, pages_16, idal_2, clear   one program at a time
+ *   two_mdevs                                     sense_id on two mdevs
+ *   ccws_<n>      SENSE ID chained to n - 1 NOOPs (translation per CCW)
+ *   idal_<p>p     SENSE IDs through IDALs over p pages, 16 a CCW (per page)
+ *   contention_halt, contention_clear, contention_schib
+ *                 HSCH/CSCH to its IRB and schib region reads, timed in
+ *                 one thread while another STARTs "big" (256 CCWs, IDALs
+ *                 over 256 pages) on the same mdev without pause
+ *   scale_<k>     sense_id on k mdevs at once, a thread each: programs/s
+ *   mem           bytes per device, from the kmem trace events (below)
  *
  * Nothing here is asserted about speed. The program fails (exit 1) only
  * when a channel program does not end as it must, since the figure of a
  * broken path means nothing.
  *
- * Environment: VFIO_CCW_MDEV, VFIO_CCW_MDEV2 (set by the guest init),
- * VFIO_CCW_DRIVER (the label), VFIO_CCW_BENCH_ITERS (programs per case,
- * default 2000).
+ * Environment (set by the guest init): VFIO_CCW_DRIVER (ours, intree or
+ * floor), VFIO_CCW_MDEVS and VFIO_CCW_SCHS (the mdevs and subchannels,
+ * space-separated, up to four), VFIO_CCW_BENCH_ITERS (programs per case,
+ * default 2000), VFIO_CCW_BENCH_ROUND (the round label),
+ * VFIO_CCW_BENCH_MEM=1 (measure memory; needs an unopened last mdev that
+ * may be removed and created again).
  */
 #include <pthread.h>
 #include <stdbool.h>
@@ -31,19 +49,36 @@
 #define WARMUP		20
 #define IO_TIMEOUT_MS	10000
 #define DATA_OFF	0x10000		/* data pages start here */
+#define IDAL_OFF	0x1000		/* IDAWs, up to 256 */
 #define NR_PAGES	16
 #define CHAIN_LEN	32
+#define MAX_DEVS	4
+#define BIG_PAGES	256		/* the second DMA window: IDAL data */
+#define BIG_SIZE	((size_t)BIG_PAGES * 0x1000)
+#define IDAL_RUN	16		/* IDAWs per CCW: a count of 65535 */
+#define MAX_CCWS	256
+
+enum kind { K_SENSE_ID, K_CHAIN, K_PAGES, K_IDAL2, K_IDALP, K_BIG, K_CLEAR };
 
 struct bench {
 	const char *name;
 	const char *what;
-	/* Write the channel program at offset 0 of the DMA window. */
-	void (*build)(struct vccw_dev *d);
-	/* After the IRB: did the data arrive? */
-	bool (*check)(struct vccw_dev *d);
+	enum kind kind;
+	unsigned int arg;	/* CCWs of K_CHAIN, pages of K_IDALP */
+};
+
+/* A device under test: an mdev with a second DMA window, or a floor file. */
+struct bdev {
+	struct vccw_dev d;
+	void *big;		/* BIG_SIZE bytes at d.iova + VCCW_DMA_SIZE */
+	char floor[128];	/* the floor's debugfs run file */
 };
 
 static const char *driver = "?";
+static bool floor_mode;
+static int round_nr = 1;
+static int ndevs;
+static char *mdevs[MAX_DEVS], *schs[MAX_DEVS];
 
 static uint64_t now_ns(void)
 {
@@ -53,136 +88,134 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-static void sense_id_at(struct vccw_dev *d, struct ccw1 *ccw, size_t off,
-			uint8_t flags)
+/* Host pointer and device address in the second window. */
+static void *big_ptr(struct bdev *b, size_t off)
 {
-	memset(vccw_ptr(d, off), 0, 8);
-	ccw->cmd = CCW_CMD_SENSE_ID;
-	ccw->flags = flags | CCW_FLAG_SLI;
-	ccw->count = 8;
-	ccw->cda = vccw_addr(d, off);
+	return (char *)b->big + off;
 }
 
-static bool sense_id_data(struct vccw_dev *d, size_t off)
+static uint64_t big_addr(struct bdev *b, size_t off)
 {
-	const uint8_t *p = vccw_ptr(d, off);
+	return b->d.iova + VCCW_DMA_SIZE + off;
+}
 
+static void ccw_set(struct ccw1 *ccw, uint8_t cmd, uint8_t flags,
+		    uint16_t count, uint32_t cda)
+{
+	ccw->cmd = cmd;
+	ccw->flags = flags;
+	ccw->count = count;
+	ccw->cda = cda;
+}
+
+static bool sense_id_data(const uint8_t *p)
+{
 	return p[0] == 0xff && p[1] == 0x38 && p[2] == 0x32;
 }
 
-/* One CCW: the shortest round trip. */
-static void build_sense_id(struct vccw_dev *d)
+/*
+ * Write the channel program of @c at offset 0 of the DMA window; the same
+ * programs as bench/vccw_floor.c builds. Returns the pages whose first
+ * bytes must hold SENSE ID data afterwards, through *@check.
+ */
+static void build(struct bdev *b, const struct bench *c, uint8_t **check,
+		  int *nr_check)
 {
-	sense_id_at(d, vccw_ptr(d, 0), DATA_OFF, 0);
-}
-
-static bool check_sense_id(struct vccw_dev *d)
-{
-	return sense_id_data(d, DATA_OFF);
-}
-
-/* SENSE ID command-chained to CHAIN_LEN - 1 NOOPs: translation of a chain. */
-static void build_chain(struct vccw_dev *d)
-{
+	struct vccw_dev *d = &b->d;
 	struct ccw1 *ccw = vccw_ptr(d, 0);
-	int i;
+	uint64_t *idal = vccw_ptr(d, IDAL_OFF);
+	unsigned int i, n, per, nccw, total;
 
-	sense_id_at(d, &ccw[0], DATA_OFF, CCW_FLAG_CC);
-	for (i = 1; i < CHAIN_LEN; i++) {
-		ccw[i].cmd = CCW_CMD_NOOP;
-		ccw[i].flags = (i < CHAIN_LEN - 1 ? CCW_FLAG_CC : 0) |
-			       CCW_FLAG_SLI;
-		ccw[i].count = 0;
-		ccw[i].cda = 0;
+	memset(ccw, 0, MAX_CCWS * sizeof(*ccw));
+	*nr_check = 1;
+	check[0] = vccw_ptr(d, DATA_OFF);
+	switch (c->kind) {
+	case K_SENSE_ID:
+		ccw_set(ccw, CCW_CMD_SENSE_ID, CCW_FLAG_SLI, 8,
+			vccw_addr(d, DATA_OFF));
+		break;
+	case K_CHAIN:
+		n = c->arg;
+		ccw_set(ccw, CCW_CMD_SENSE_ID,
+			(n > 1 ? CCW_FLAG_CC : 0) | CCW_FLAG_SLI, 8,
+			vccw_addr(d, DATA_OFF));
+		for (i = 1; i < n; i++)
+			ccw_set(&ccw[i], CCW_CMD_NOOP,
+				(i < n - 1 ? CCW_FLAG_CC : 0) | CCW_FLAG_SLI,
+				0, 0);
+		break;
+	case K_PAGES:
+		for (i = 0; i < NR_PAGES; i++) {
+			ccw_set(&ccw[i], CCW_CMD_SENSE_ID,
+				(i < NR_PAGES - 1 ? CCW_FLAG_CC : 0) |
+				CCW_FLAG_SLI, 8,
+				vccw_addr(d, DATA_OFF + i * 0x1000));
+			check[i] = vccw_ptr(d, DATA_OFF + i * 0x1000);
+		}
+		*nr_check = NR_PAGES;
+		break;
+	case K_IDAL2:
+		/* 8 bytes through two IDAWs across a page boundary */
+		idal[0] = vccw_addr(d, DATA_OFF + 0x1000 - 4);
+		idal[1] = vccw_addr(d, DATA_OFF + 0x1000);
+		ccw_set(ccw, CCW_CMD_SENSE_ID, CCW_FLAG_IDA | CCW_FLAG_SLI, 8,
+			vccw_addr(d, IDAL_OFF));
+		check[0] = vccw_ptr(d, DATA_OFF + 0x1000 - 4);
+		break;
+	case K_IDALP:
+	case K_BIG:
+		n = c->kind == K_BIG ? BIG_PAGES : c->arg;
+		per = n < IDAL_RUN ? n : IDAL_RUN;
+		nccw = n / per;
+		total = c->kind == K_BIG ? MAX_CCWS : nccw;
+		for (i = 0; i < n; i++)
+			idal[i] = big_addr(b, (size_t)i * 0x1000);
+		for (i = 0; i < nccw; i++)
+			ccw_set(&ccw[i], CCW_CMD_SENSE_ID,
+				(i < total - 1 ? CCW_FLAG_CC : 0) |
+				CCW_FLAG_SLI | CCW_FLAG_IDA,
+				per * 0x1000 > 0xffff ? 0xffff : per * 0x1000,
+				vccw_addr(d, IDAL_OFF + i * per * 8));
+		for (i = nccw; i < total; i++)
+			ccw_set(&ccw[i], CCW_CMD_NOOP,
+				(i < total - 1 ? CCW_FLAG_CC : 0) |
+				CCW_FLAG_SLI, 0, 0);
+		check[0] = big_ptr(b, 0);
+		break;
+	case K_CLEAR:
+		*nr_check = 0;
+		break;
 	}
-}
-
-/* NR_PAGES SENSE IDs command-chained, each into its own page: pinning. */
-static void build_pages(struct vccw_dev *d)
-{
-	struct ccw1 *ccw = vccw_ptr(d, 0);
-	int i;
-
-	for (i = 0; i < NR_PAGES; i++)
-		sense_id_at(d, &ccw[i], DATA_OFF + i * 0x1000,
-			    i < NR_PAGES - 1 ? CCW_FLAG_CC : 0);
-}
-
-static bool check_pages(struct vccw_dev *d)
-{
-	int i;
-
-	for (i = 0; i < NR_PAGES; i++)
-		if (!sense_id_data(d, DATA_OFF + i * 0x1000))
-			return false;
-	return true;
-}
-
-/* SENSE ID through a format-2 IDAL of two IDAWs, across a page boundary. */
-static void build_idal(struct vccw_dev *d)
-{
-	struct ccw1 *ccw = vccw_ptr(d, 0);
-	uint64_t *idal = vccw_ptr(d, 0x800);
-
-	memset(vccw_ptr(d, DATA_OFF + 0x1000 - 4), 0, 8);
-	idal[0] = vccw_addr(d, DATA_OFF + 0x1000 - 4);
-	idal[1] = vccw_addr(d, DATA_OFF + 0x1000);
-	ccw->cmd = CCW_CMD_SENSE_ID;
-	ccw->flags = CCW_FLAG_IDA | CCW_FLAG_SLI;
-	ccw->count = 8;
-	ccw->cda = vccw_addr(d, 0x800);
-}
-
-static bool check_idal(struct vccw_dev *d)
-{
-	return sense_id_data(d, DATA_OFF + 0x1000 - 4);
 }
 
 static const struct bench benches[] = {
-	{ "sense_id", "1 CCW, 8 bytes", build_sense_id, check_sense_id },
-	{ "chain_32", "SENSE ID + 31 NOOPs, command-chained",
-	  build_chain, check_sense_id },
-	{ "pages_16", "16 SENSE IDs into 16 pages", build_pages, check_pages },
-	{ "idal_2", "SENSE ID through a 2-IDAW format-2 IDAL",
-	  build_idal, check_idal },
+	{ "sense_id", "1 CCW, 8 bytes", K_SENSE_ID, 1 },
+	{ "chain_32", "SENSE ID + 31 NOOPs, command-chained", K_CHAIN, 32 },
+	{ "pages_16", "16 SENSE IDs into 16 pages", K_PAGES, 16 },
+	{ "idal_2", "SENSE ID through a 2-IDAW format-2 IDAL", K_IDAL2, 1 },
+	{ "clear", "CSCH of the idle subchannel to its IRB", K_CLEAR, 0 },
+	{ "ccws_1", "translation: 1 CCW", K_CHAIN, 1 },
+	{ "ccws_16", "translation: SENSE ID + 15 NOOPs", K_CHAIN, 16 },
+	{ "ccws_64", "translation: SENSE ID + 63 NOOPs", K_CHAIN, 64 },
+	{ "ccws_256", "translation: SENSE ID + 255 NOOPs", K_CHAIN, 256 },
+	{ "idal_1p", "pinning: 1 SENSE ID, IDAL of 1 page", K_IDALP, 1 },
+	{ "idal_16p", "pinning: 1 SENSE ID, IDAL of 16 pages", K_IDALP, 16 },
+	{ "idal_256p", "pinning: 16 SENSE IDs, IDALs of 16 pages each",
+	  K_IDALP, 256 },
 };
 
-/* One program: START, eventfd, IRB. Returns its time in ns, 0 on error. */
-static uint64_t run_one(struct vccw_dev *d, const struct bench *b)
-{
-	struct irb_view irb = { 0 };
-	struct cmd_orb orb;
-	uint64_t t0, t1;
-	unsigned int ds;
-	ssize_t n;
+static const struct bench big = {
+	"big", "256 CCWs: 16 SENSE IDs through IDALs over 256 pages + NOOPs",
+	K_BIG, BIG_PAGES
+};
 
-	b->build(d);
-	vccw_orb(d, &orb, 0, 0xbe);
-	t0 = now_ns();
-	n = vccw_start(d, &orb);
-	if (n != (ssize_t)sizeof(struct ccw_io_region)) {
-		fprintf(stderr, "%s: START: %s\n", b->name,
-			n < 0 ? strerror((int)-n) : "short write");
-		return 0;
-	}
-	if (vccw_wait_io(d, IO_TIMEOUT_MS) <= 0 || vccw_read_irb(d, &irb)) {
-		fprintf(stderr, "%s: no IRB\n", b->name);
-		return 0;
-	}
-	t1 = now_ns();
-	ds = scsw_dstat(&irb.scsw);
-	if ((ds & (DEV_STAT_CHN_END | DEV_STAT_DEV_END)) !=
-	    (DEV_STAT_CHN_END | DEV_STAT_DEV_END) ||
-	    (ds & DEV_STAT_UNIT_CHECK) || scsw_cstat(&irb.scsw) ||
-	    !b->check(d)) {
-		fprintf(stderr, "%s: bad end: dstat %02x cstat %02x\n",
-			b->name, ds, scsw_cstat(&irb.scsw));
-		return 0;
-	}
-	return t1 - t0 ? t1 - t0 : 1;
+/* Drain IRBs that arrived without waiting: the eventfd is not ready. */
+static void drain(struct vccw_dev *d, int timeout_ms)
+{
+	while (vccw_take_irb(d, timeout_ms) > 0)
+		;
 }
 
-/* One CLEAR SUBCHANNEL of the idle subchannel through the async region. */
 static uint64_t run_clear(struct vccw_dev *d)
 {
 	struct ccw_cmd_region r = { .command = VFIO_CCW_ASYNC_CMD_CSCH };
@@ -206,6 +239,53 @@ static uint64_t run_clear(struct vccw_dev *d)
 	return t1 - t0 ? t1 - t0 : 1;
 }
 
+/* One program: START, eventfd, IRB. Returns its time in ns, 0 on error. */
+static uint64_t run_one(struct bdev *b, const struct bench *c)
+{
+	struct vccw_dev *d = &b->d;
+	struct irb_view irb = { 0 };
+	uint8_t *check[NR_PAGES];
+	struct cmd_orb orb;
+	int nr_check, i;
+	uint64_t t0, t1;
+	unsigned int ds;
+	ssize_t n;
+
+	if (c->kind == K_CLEAR)
+		return run_clear(d);
+	build(b, c, check, &nr_check);
+	for (i = 0; i < nr_check; i++)
+		memset(check[i], 0, 8);
+	vccw_orb(d, &orb, 0, 0xbe);
+	t0 = now_ns();
+	n = vccw_start(d, &orb);
+	if (n != (ssize_t)sizeof(struct ccw_io_region)) {
+		fprintf(stderr, "%s: START: %s\n", c->name,
+			n < 0 ? strerror((int)-n) : "short write");
+		return 0;
+	}
+	if (vccw_wait_io(d, IO_TIMEOUT_MS) <= 0 || vccw_read_irb(d, &irb)) {
+		fprintf(stderr, "%s: no IRB\n", c->name);
+		return 0;
+	}
+	t1 = now_ns();
+	ds = scsw_dstat(&irb.scsw);
+	if ((ds & (DEV_STAT_CHN_END | DEV_STAT_DEV_END)) !=
+	    (DEV_STAT_CHN_END | DEV_STAT_DEV_END) ||
+	    (ds & DEV_STAT_UNIT_CHECK) || scsw_cstat(&irb.scsw)) {
+		fprintf(stderr, "%s: bad end: dstat %02x cstat %02x\n",
+			c->name, ds, scsw_cstat(&irb.scsw));
+		return 0;
+	}
+	for (i = 0; i < nr_check; i++)
+		if (!sense_id_data(check[i])) {
+			fprintf(stderr, "%s: no SENSE ID data in page %d\n",
+				c->name, i);
+			return 0;
+		}
+	return t1 - t0 ? t1 - t0 : 1;
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -213,33 +293,91 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The distribution: these per mille points, for the charts. */
+static const int pmille[] = { 10, 50, 100, 250, 500, 750, 900, 950, 990, 999 };
+
 static void report(const char *name, uint64_t *t, int n, uint64_t wall_ns)
 {
 	uint64_t sum = 0;
+	size_t j;
 	int i;
 
 	qsort(t, n, sizeof(*t), cmp_u64);
 	for (i = 0; i < n; i++)
 		sum += t[i];
-	printf("VCCW-BENCH: %s %s n=%d ops_s=%.0f mean_us=%.1f p50_us=%.1f p99_us=%.1f max_us=%.1f\n",
-	       driver, name, n, n * 1e9 / wall_ns, sum / 1e3 / n,
+	printf("VCCW-BENCH: %s %s round=%d n=%d ops_s=%.0f mean_us=%.1f p50_us=%.1f p99_us=%.1f max_us=%.1f pct_us=",
+	       driver, name, round_nr, n, n * 1e9 / wall_ns, sum / 1e3 / n,
 	       t[n / 2] / 1e3, t[(n * 99) / 100] / 1e3, t[n - 1] / 1e3);
+	for (j = 0; j < sizeof(pmille) / sizeof(pmille[0]); j++)
+		printf("%.1f,", t[(size_t)n * pmille[j] / 1000] / 1e3);
+	printf("%.1f\n", t[n - 1] / 1e3);
 	fflush(stdout);
 }
 
-/* Runs @n programs of @b on @d into @t; returns the wall time, 0 on error. */
-static uint64_t run_case(struct vccw_dev *d, const struct bench *b,
-			 uint64_t *t, int n)
+/*
+ * The floor: "<case> <n>" into the debugfs file runs them in the kernel;
+ * the file then holds one time in ns a line. Returns the wall time of
+ * the write, 0 on error.
+ */
+static uint64_t floor_run(struct bdev *b, const char *name, uint64_t *t,
+			  int n)
+{
+	char cmd[64];
+	uint64_t start, wall;
+	FILE *f;
+	int fd, i;
+
+	fd = open(b->floor, O_RDWR);
+	if (fd < 0) {
+		fprintf(stderr, "%s: %s\n", b->floor, strerror(errno));
+		return 0;
+	}
+	snprintf(cmd, sizeof(cmd), "%s %d", name, n);
+	start = now_ns();
+	if (write(fd, cmd, strlen(cmd)) != (ssize_t)strlen(cmd)) {
+		fprintf(stderr, "floor %s: %s\n", name, strerror(errno));
+		close(fd);
+		return 0;
+	}
+	wall = now_ns() - start;
+	f = fdopen(fd, "r");
+	if (!f) {
+		close(fd);
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		unsigned long long v;
+
+		if (fscanf(f, "%llu", &v) != 1) {
+			fprintf(stderr, "floor %s: %d of %d times\n", name, i,
+				n);
+			fclose(f);
+			return 0;
+		}
+		t[i] = v;
+	}
+	fclose(f);
+	return wall;
+}
+
+/* Runs @n programs of @c on @b into @t; returns the wall time, 0 on error. */
+static uint64_t run_case(struct bdev *b, const struct bench *c, uint64_t *t,
+			 int n)
 {
 	uint64_t start;
 	int i;
 
+	if (floor_mode) {
+		if (!floor_run(b, c->name, t, WARMUP))
+			return 0;
+		return floor_run(b, c->name, t, n);
+	}
 	for (i = 0; i < WARMUP; i++)
-		if (!run_one(d, b))
+		if (!run_one(b, c))
 			return 0;
 	start = now_ns();
 	for (i = 0; i < n; i++) {
-		t[i] = run_one(d, b);
+		t[i] = run_one(b, c);
 		if (!t[i])
 			return 0;
 	}
@@ -247,94 +385,653 @@ static uint64_t run_case(struct vccw_dev *d, const struct bench *b,
 }
 
 struct worker {
-	struct vccw_dev *d;
+	struct bdev *b;
 	uint64_t *t;
 	int n;
 	uint64_t wall;
+	pthread_t th;
 };
 
 static void *worker_fn(void *arg)
 {
 	struct worker *w = arg;
 
-	w->wall = run_case(w->d, &benches[0], w->t, w->n);
+	w->wall = run_case(w->b, &benches[0], w->t, w->n);
 	return NULL;
 }
 
-static int open_dev(struct vccw_dev *d, int which)
+/* sense_id on @k devices at once, a thread each; false on error. */
+static bool run_parallel(struct bdev *b, int k, const char *name,
+			 uint64_t *t, int n)
 {
-	const char *uuid = vccw_uuid(which);
+	struct worker w[MAX_DEVS];
+	uint64_t wall = 0;
+	int i;
+
+	for (i = 0; i < k; i++) {
+		w[i] = (struct worker){ .b = &b[i], .t = t + i * n, .n = n };
+		if (pthread_create(&w[i].th, NULL, worker_fn, &w[i]))
+			return false;
+	}
+	for (i = 0; i < k; i++)
+		pthread_join(w[i].th, NULL);
+	for (i = 0; i < k; i++) {
+		if (!w[i].wall)
+			return false;
+		if (w[i].wall > wall)
+			wall = w[i].wall;
+	}
+	report(name, t, k * n, wall);
+	return true;
+}
+
+static int open_dev(struct bdev *b, int which)
+{
+	struct vfio_iommu_type1_dma_map map = { .argsz = sizeof(map) };
 	const char *step = "";
 	int ret;
 
-	if (!uuid) {
-		fprintf(stderr, "no mdev %d in the environment\n", which);
-		return -ENODEV;
+	memset(b, 0, sizeof(*b));
+	if (floor_mode) {
+		snprintf(b->floor, sizeof(b->floor),
+			 "/sys/kernel/debug/vccw_floor/%s/run", schs[which]);
+		return access(b->floor, W_OK) ? -errno : 0;
 	}
-	ret = vccw_open(d, uuid, &step);
+	ret = vccw_open(&b->d, mdevs[which], &step);
+	if (!ret) {
+		step = "mmap/map the second DMA window";
+		b->big = mmap(NULL, BIG_SIZE, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (b->big == MAP_FAILED) {
+			b->big = NULL;
+			ret = -errno;
+		} else {
+			memset(b->big, 0, BIG_SIZE);
+			map.vaddr = (uintptr_t)b->big;
+			map.iova = big_addr(b, 0);
+			map.size = BIG_SIZE;
+			map.flags = VFIO_DMA_MAP_FLAG_READ |
+				    VFIO_DMA_MAP_FLAG_WRITE;
+			if (ioctl(b->d.container, VFIO_IOMMU_MAP_DMA, &map))
+				ret = -errno;
+		}
+	}
 	if (ret)
-		fprintf(stderr, "open %s: %s: %s\n", uuid, step,
+		fprintf(stderr, "open %s: %s: %s\n", mdevs[which], step,
 			strerror(-ret));
 	return ret;
+}
+
+static void close_dev(struct bdev *b)
+{
+	struct vfio_iommu_type1_dma_unmap um = {
+		.argsz = sizeof(um), .iova = big_addr(b, 0), .size = BIG_SIZE,
+	};
+
+	if (floor_mode)
+		return;
+	if (b->d.device >= 0) {
+		close(b->d.device);
+		b->d.device = -1;
+	}
+	if (b->big) {
+		ioctl(b->d.container, VFIO_IOMMU_UNMAP_DMA, &um);
+		munmap(b->big, BIG_SIZE);
+		b->big = NULL;
+	}
+	vccw_close(&b->d);
+}
+
+/*
+ * Contention. The timer thread issues HSCH and CSCH (alternately) through
+ * the async region and times each from its pwrite (retried while the
+ * driver says EBUSY or EAGAIN) to the read of the IRB of that function,
+ * then times a read of the schib region. The writer thread STARTs "big"
+ * on the same mdev without pause (retrying while busy): every START it
+ * gets in translates 256 CCWs and pins 256 pages. The timer reads every
+ * IRB. A halt/clear IRB that another IRB overwrote before it was read (the
+ * in-tree io region holds one) shows as an eventfd count above one: that
+ * ends the wait as well, and is counted (coalesced=).
+ */
+struct contention {
+	struct bdev *b;
+	atomic_int stop;
+	long starts, busy, errors;
+	int err;
+};
+
+static void *contention_writer(void *arg)
+{
+	struct contention *c = arg;
+	struct cmd_orb orb;
+	ssize_t n;
+
+	vccw_orb(&c->b->d, &orb, 0, 0xb16);
+	while (!atomic_load(&c->stop)) {
+		n = vccw_start(&c->b->d, &orb);
+		if (n == (ssize_t)sizeof(struct ccw_io_region))
+			c->starts++;
+		else if (n == -EBUSY || n == -EAGAIN)
+			c->busy++;
+		else {
+			c->errors++;
+			c->err = (int)-n;
+			break;
+		}
+	}
+	return NULL;
+}
+
+/* HSCH or CSCH to its IRB: ns, 0 on error; *@coalesced counts the above. */
+static uint64_t halt_or_clear(struct vccw_dev *d, int cmd, long *coalesced)
+{
+	struct ccw_cmd_region r = { .command = cmd };
+	struct irb_view irb = { 0 };
+	uint64_t t0 = now_ns(), deadline = t0 + IO_TIMEOUT_MS * 1000000ULL;
+	int64_t ev;
+
+	for (;;) {
+		if (pwrite(d->device, &r, sizeof(r), d->async.offset) ==
+		    sizeof(r))
+			break;
+		if ((errno != EBUSY && errno != EAGAIN) ||
+		    now_ns() > deadline) {
+			fprintf(stderr, "contention: %s: %s\n",
+				cmd == VFIO_CCW_ASYNC_CMD_HSCH ? "HSCH" :
+				"CSCH", strerror(errno));
+			return 0;
+		}
+		/* Busy with a status pending: take it, then try again. */
+		drain(d, 0);
+	}
+	for (;;) {
+		ev = vccw_wait_io(d, IO_TIMEOUT_MS);
+		if (ev <= 0 || vccw_read_irb(d, &irb)) {
+			fprintf(stderr, "contention: no IRB\n");
+			return 0;
+		}
+		if (scsw_fctl(&irb.scsw) & (SCSW_FCTL_HALT | SCSW_FCTL_CLEAR))
+			break;
+		if (ev > 1) {
+			(*coalesced)++;
+			break;
+		}
+	}
+	return now_ns() - t0;
+}
+
+static bool run_contention(struct bdev *b, uint64_t *t, int n)
+{
+	struct contention c = { .b = b };
+	uint64_t *th = t, *tc = t + n, *ts = t + 2 * n, s0, start, wall;
+	long coalesced = 0;
+	uint8_t *check[NR_PAGES];
+	char schib[256];
+	pthread_t w;
+	int nr_check, i, nh = 0, nc = 0, cmd;
+
+	if (b->d.schib.size > sizeof(schib) || !b->d.async.size) {
+		fprintf(stderr, "contention: no async or schib region\n");
+		return false;
+	}
+	build(b, &big, check, &nr_check);
+	/* The writer's program, once alone: does it end as it must? */
+	if (!run_one(b, &big))
+		return false;
+	if (pthread_create(&w, NULL, contention_writer, &c))
+		return false;
+	start = now_ns();
+	for (i = 0; i < n + WARMUP; i++) {
+		cmd = i & 1 ? VFIO_CCW_ASYNC_CMD_CSCH : VFIO_CCW_ASYNC_CMD_HSCH;
+		s0 = halt_or_clear(&b->d, cmd, &coalesced);
+		if (!s0)
+			break;
+		if (i >= WARMUP) {
+			if (cmd == VFIO_CCW_ASYNC_CMD_HSCH)
+				th[nh++] = s0;
+			else
+				tc[nc++] = s0;
+		}
+		s0 = now_ns();
+		if (pread(b->d.device, schib, b->d.schib.size,
+			  b->d.schib.offset) != (ssize_t)b->d.schib.size) {
+			fprintf(stderr, "contention: schib: %s\n",
+				strerror(errno));
+			break;
+		}
+		if (i >= WARMUP)
+			ts[i - WARMUP] = now_ns() - s0 ?: 1;
+		if (c.errors)
+			break;
+	}
+	wall = now_ns() - start;
+	atomic_store(&c.stop, 1);
+	pthread_join(w, NULL);
+	/* Leave the subchannel idle, with no IRB unread. */
+	if (halt_or_clear(&b->d, VFIO_CCW_ASYNC_CMD_CSCH, &coalesced))
+		drain(&b->d, 200);
+	if (i < n + WARMUP || c.errors) {
+		fprintf(stderr, "contention: writer: %s\n", strerror(c.err));
+		return false;
+	}
+	report("contention_halt", th, nh, wall);
+	report("contention_clear", tc, nc, wall);
+	report("contention_schib", ts, n, wall);
+	printf("VCCW-BENCH: %s contention_writer round=%d starts=%ld busy=%ld coalesced=%ld starts_s=%.0f\n",
+	       driver, round_nr, c.starts, c.busy, coalesced,
+	       c.starts * 1e9 / wall);
+	fflush(stdout);
+	return true;
+}
+
+/*
+ * Memory. The kmem trace events (kmalloc, kmem_cache_alloc, their frees,
+ * and page allocations) with a stack trace each, over two windows: the
+ * creation and open of an mdev (what a device costs), and one run of
+ * "big" followed by a CSCH (the channel program at its largest: the peak
+ * of the bytes live during it; "left": still live after the CSCH). Each
+ * allocation is put in one class by its first frame outside the
+ * allocators (the call site, or the stack below it):
+ *   own      that frame is in the vfio_ccw module
+ *   private  it is vfio's _vfio_alloc_device: the private structure
+ *   induced  a deeper frame is in vfio_ccw: what vfio, sysfs or type1
+ *            allocate because the driver asked (its sysfs nodes, the
+ *            type1 records of pinned pages)
+ *   other    no vfio_ccw frame at all (the test's own VFIO setup)
+ * Slab pages and the pages of kmalloc_large are not counted twice (their
+ * objects are); user pages (movable) and the pinned guest pages are the
+ * guest's, not counted.
+ */
+#define TRACE "/sys/kernel/tracing/"
+
+enum mclass { M_OTHER, M_OWN, M_PRIVATE, M_INDUCED, M_CLASSES };
+static const char *const mclass_name[] = { "other", "own", "private",
+					   "induced" };
+
+struct alloc {
+	char key[40];		/* ptr or pfn */
+	long bytes;
+	enum mclass cls;
+	char site[64];
+	bool live;
+};
+
+struct mem {
+	struct alloc *a;
+	int n, cap;
+	long live[M_CLASSES], peak[M_CLASSES];
+	long drv_live, drv_peak;	/* own + private + induced */
+};
+
+static int tput(const char *file, const char *v)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), TRACE "%s", file);
+	return vccw_put(path, v);
+}
+
+static const char *const mem_events[] = {
+	"kmem/kmalloc", "kmem/kfree", "kmem/kmem_cache_alloc",
+	"kmem/kmem_cache_free", "kmem/mm_page_alloc", "kmem/mm_page_free",
+};
+
+static int trace_setup(bool on)
+{
+	char path[64];
+	size_t i;
+	int ret = 0;
+
+	ret |= tput("tracing_on", "0");
+	if (on) {
+		ret |= tput("buffer_size_kb", "8192");
+		ret |= tput("options/stacktrace", "1");
+		/* frames as func+off/size [module] */
+		ret |= tput("options/sym-offset", "1");
+	} else {
+		tput("options/stacktrace", "0");
+		tput("options/sym-offset", "0");
+	}
+	for (i = 0; i < sizeof(mem_events) / sizeof(mem_events[0]); i++) {
+		snprintf(path, sizeof(path), "events/%s/enable",
+			 mem_events[i]);
+		ret |= tput(path, on ? "1" : "0");
+	}
+	ret |= tput("trace", "");
+	return ret;
+}
+
+static const char *field(const char *line, const char *key, char *out,
+			 size_t size)
+{
+	const char *p = strstr(line, key);
+	size_t i = 0;
+
+	if (!p)
+		return NULL;
+	p += strlen(key);
+	while (*p && *p != ' ' && *p != '\n' && i + 1 < size)
+		out[i++] = *p++;
+	out[i] = '\0';
+	return out;
+}
+
+/* A frame of the allocators themselves, not of who asked. */
+static bool allocator_frame(const char *f)
+{
+	static const char *const prefix[] = {
+		"__traceiter_", "__kmalloc", "kmalloc", "__kvmalloc",
+		"kvmalloc", "kmem_cache_alloc", "__kmem_cache", "__alloc_pages",
+		"alloc_pages", "__get_free_pages", "get_zeroed_page",
+		"___slab_alloc", "__slab_alloc", "allocate_slab", "new_slab",
+		"__folio_alloc", "folio_alloc", "krealloc", "kzalloc",
+		"get_free_pages",
+		"kcalloc", "kmemdup", "kstrdup", "__kmem_cache_alloc",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(prefix) / sizeof(prefix[0]); i++)
+		if (!strncmp(f, prefix[i], strlen(prefix[i])))
+			return true;
+	return false;
+}
+
+static struct alloc *mem_find(struct mem *m, const char *key)
+{
+	int i;
+
+	for (i = m->n - 1; i >= 0; i--)
+		if (m->a[i].live && !strcmp(m->a[i].key, key))
+			return &m->a[i];
+	return NULL;
+}
+
+struct mev {
+	int kind;		/* 1 alloc, 2 free */
+	char key[40];
+	long bytes;
+	char first[80];		/* first frame outside the allocators */
+	bool deep_drv;		/* some frame in vfio_ccw */
+	bool skip;		/* slab or kmalloc_large page, movable page */
+};
+
+static void mem_account(struct mem *m, const struct mev *e)
+{
+	struct alloc *a;
+	enum mclass c;
+
+	if (e->kind == 2) {
+		a = mem_find(m, e->key);
+		if (!a)
+			return;
+		a->live = false;
+		m->live[a->cls] -= a->bytes;
+		if (a->cls != M_OTHER)
+			m->drv_live -= a->bytes;
+		return;
+	}
+	if (e->kind != 1 || e->skip)
+		return;
+	if (strstr(e->first, "[vfio_ccw]"))
+		c = M_OWN;
+	else if (!strncmp(e->first, "_vfio_alloc_device", 18) && e->deep_drv)
+		c = M_PRIVATE;
+	else if (e->deep_drv)
+		c = M_INDUCED;
+	else
+		c = M_OTHER;
+	if (m->n == m->cap) {
+		m->cap = m->cap ? 2 * m->cap : 1024;
+		m->a = realloc(m->a, m->cap * sizeof(*m->a));
+		if (!m->a)
+			exit(1);
+	}
+	a = &m->a[m->n++];
+	snprintf(a->key, sizeof(a->key), "%s", e->key);
+	snprintf(a->site, sizeof(a->site), "%.*s",
+		 (int)strcspn(e->first, "+ "), e->first);
+	a->bytes = e->bytes;
+	a->cls = c;
+	a->live = true;
+	m->live[c] += e->bytes;
+	if (m->live[c] > m->peak[c])
+		m->peak[c] = m->live[c];
+	if (c != M_OTHER) {
+		m->drv_live += e->bytes;
+		if (m->drv_live > m->drv_peak)
+			m->drv_peak = m->drv_live;
+	}
+}
+
+/* Read the trace: an event line, "<stack trace>", then " => " frames. */
+static int mem_parse(struct mem *m)
+{
+	char line[512], v[64], frame[64];
+	struct mev e = { 0 };
+	FILE *f = fopen(TRACE "trace", "r");
+
+	if (!f)
+		return -errno;
+	memset(m, 0, sizeof(*m));
+	while (fgets(line, sizeof(line), f)) {
+		const char *p = strstr(line, " => ");
+
+		if (line[0] == '#' || strstr(line, "<stack trace>"))
+			continue;
+		if (p) {
+			snprintf(frame, sizeof(frame), "%s", p + 4);
+			frame[strcspn(frame, "\n")] = '\0';
+			if (strstr(frame, "allocate_slab") ||
+			    strstr(frame, "kmalloc_large"))
+				e.skip = true;
+			if (strstr(frame, "[vfio_ccw]"))
+				e.deep_drv = true;
+			if (!e.first[0] && !allocator_frame(frame))
+				snprintf(e.first, sizeof(e.first), "%s", frame);
+			continue;
+		}
+		mem_account(m, &e);
+		memset(&e, 0, sizeof(e));
+		if (strstr(line, " kmalloc: ") ||
+		    strstr(line, " kmem_cache_alloc: ")) {
+			e.kind = 1;
+			field(line, "ptr=", e.key, sizeof(e.key));
+			e.bytes = atol(field(line, "bytes_alloc=", v,
+					     sizeof(v)) ?: "0");
+			field(line, "call_site=", frame, sizeof(frame));
+			/* the module name follows the call site, space apart */
+			if (strstr(line, "[vfio_ccw]"))
+				e.deep_drv = true;
+			if (!allocator_frame(frame))
+				snprintf(e.first, sizeof(e.first), "%s%s", frame,
+					 e.deep_drv ? " [vfio_ccw]" : "");
+		} else if (strstr(line, " kfree: ") ||
+			   strstr(line, " kmem_cache_free: ")) {
+			e.kind = 2;
+			field(line, "ptr=", e.key, sizeof(e.key));
+		} else if (strstr(line, " mm_page_alloc: ")) {
+			e.kind = field(line, "pfn=", e.key, sizeof(e.key)) ?
+				 1 : 0;
+			e.bytes = 4096L << atoi(field(line, "order=", v,
+						      sizeof(v)) ?: "0");
+			e.skip = strstr(line, "MOVABLE") != NULL;
+		} else if (strstr(line, " mm_page_free: ")) {
+			e.kind = field(line, "pfn=", e.key, sizeof(e.key)) ?
+				 2 : 0;
+		}
+	}
+	mem_account(m, &e);
+	fclose(f);
+	printf("# mem: %d allocations in the window\n", m->n);
+	return 0;
+}
+
+/* The driver's live allocations of @m by class and site, for the table. */
+static void mem_sites(struct mem *m, const char *phase)
+{
+	struct { char site[64]; enum mclass cls; long bytes; int n; } s[64];
+	int ns = 0, i, j;
+
+	for (i = 0; i < m->n; i++) {
+		if (!m->a[i].live || m->a[i].cls == M_OTHER)
+			continue;
+		for (j = 0; j < ns; j++)
+			if (s[j].cls == m->a[i].cls &&
+			    !strcmp(s[j].site, m->a[i].site))
+				break;
+		if (j == ns) {
+			if (ns == 64)
+				continue;
+			snprintf(s[ns].site, sizeof(s[ns].site), "%s",
+				 m->a[i].site);
+			s[ns].cls = m->a[i].cls;
+			s[ns].bytes = 0;
+			s[ns].n = 0;
+			ns++;
+		}
+		s[j].bytes += m->a[i].bytes;
+		s[j].n++;
+	}
+	for (i = 0; i < ns; i++)
+		printf("VCCW-MEMSITE: %s %s %s:%s bytes=%ld allocations=%d\n",
+		       driver, phase, mclass_name[s[i].cls], s[i].site,
+		       s[i].bytes, s[i].n);
+}
+
+static bool run_mem(int which)
+{
+	char path[256];
+	struct mem dev_m, cp_m;
+	struct bdev b;
+
+	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s/remove",
+		 mdevs[which]);
+	if (vccw_put(path, "1")) {
+		fprintf(stderr, "mem: remove %s\n", mdevs[which]);
+		return false;
+	}
+	if (trace_setup(true)) {
+		fprintf(stderr, "mem: tracing setup\n");
+		return false;
+	}
+	/* Window 1: create the mdev and open it, as QEMU would. */
+	snprintf(path, sizeof(path),
+		 "/sys/bus/css/devices/%s/mdev_supported_types/vfio_ccw-io/create",
+		 schs[which]);
+	tput("tracing_on", "1");
+	if (vccw_put(path, mdevs[which]) || open_dev(&b, which)) {
+		tput("tracing_on", "0");
+		fprintf(stderr, "mem: create/open %s\n", mdevs[which]);
+		trace_setup(false);
+		return false;
+	}
+	tput("tracing_on", "0");
+	if (mem_parse(&dev_m))
+		return false;
+	tput("trace", "");
+	/* Window 2: the largest channel program, then a CSCH. */
+	tput("tracing_on", "1");
+	if (!run_one(&b, &big) || !run_clear(&b.d)) {
+		tput("tracing_on", "0");
+		trace_setup(false);
+		return false;
+	}
+	tput("tracing_on", "0");
+	if (mem_parse(&cp_m))
+		return false;
+	trace_setup(false);
+	close_dev(&b);
+
+	printf("VCCW-BENCH: %s mem round=%d own_bytes=%ld private_bytes=%ld induced_bytes=%ld other_bytes=%ld cp_own_peak_bytes=%ld cp_induced_peak_bytes=%ld cp_driver_peak_bytes=%ld cp_left_bytes=%ld\n",
+	       driver, round_nr, dev_m.live[M_OWN], dev_m.live[M_PRIVATE],
+	       dev_m.live[M_INDUCED], dev_m.live[M_OTHER], cp_m.peak[M_OWN],
+	       cp_m.peak[M_INDUCED], cp_m.drv_peak, cp_m.drv_live);
+	mem_sites(&dev_m, "device");
+	fflush(stdout);
+	free(dev_m.a);
+	free(cp_m.a);
+	return true;
+}
+
+static int split(char *s, char **out)
+{
+	int n = 0;
+	char *tok;
+
+	for (tok = strtok(s, " "); tok && n < MAX_DEVS; tok = strtok(NULL, " "))
+		out[n++] = tok;
+	return n;
 }
 
 int main(void)
 {
 	const char *s = getenv("VFIO_CCW_BENCH_ITERS");
-	int n = s ? atoi(s) : 2000;
-	struct vccw_dev d[2];
-	struct worker w[2];
-	pthread_t th[2];
+	int n = s ? atoi(s) : 2000, k, nschs;
+	char *mdev_list, *sch_list, name[32];
+	struct bdev b[MAX_DEVS];
 	uint64_t *t, wall;
 	size_t i;
 
 	driver = getenv("VFIO_CCW_DRIVER") ?: "?";
+	floor_mode = !strcmp(driver, "floor");
+	s = getenv("VFIO_CCW_BENCH_ROUND");
+	round_nr = s ? atoi(s) : 1;
+	mdev_list = strdup(getenv("VFIO_CCW_MDEVS") ?: "");
+	sch_list = strdup(getenv("VFIO_CCW_SCHS") ?: "");
+	ndevs = split(mdev_list, mdevs);
+	nschs = split(sch_list, schs);
+	if (floor_mode)
+		ndevs = nschs;
 	if (n < 10)
 		n = 10;
-	t = calloc(2 * (size_t)n, sizeof(*t));
-	if (!t || open_dev(&d[0], 0))
+	t = calloc(MAX_DEVS * (size_t)n, sizeof(*t));
+	if (!t || ndevs < 1 || (!floor_mode && nschs < ndevs)) {
+		fprintf(stderr, "no devices: VFIO_CCW_MDEVS, VFIO_CCW_SCHS\n");
 		return 1;
-	printf("# vfio_ccw_bench: driver %s, %d programs per case\n",
-	       driver, n);
+	}
+	for (k = 0; k < ndevs; k++)
+		if (open_dev(&b[k], k))
+			return 1;
+	printf("# vfio_ccw_bench: driver %s, round %d, %d programs per case, %d devices\n",
+	       driver, round_nr, n, ndevs);
 
 	for (i = 0; i < sizeof(benches) / sizeof(benches[0]); i++) {
 		printf("# %s: %s\n", benches[i].name, benches[i].what);
-		wall = run_case(&d[0], &benches[i], t, n);
+		wall = run_case(&b[0], &benches[i], t, n);
 		if (!wall)
 			return 1;
 		report(benches[i].name, t, n, wall);
 	}
 
-	printf("# clear: CSCH of the idle subchannel (async region) to its IRB\n");
-	for (i = 0; i < WARMUP; i++)
-		if (!run_clear(&d[0]))
-			return 1;
-	wall = now_ns();
-	for (i = 0; i < (size_t)n; i++) {
-		t[i] = run_clear(&d[0]);
-		if (!t[i])
+	if (ndevs >= 2) {
+		printf("# two_mdevs: sense_id on two mdevs at once, a thread each\n");
+		if (!run_parallel(b, 2, "two_mdevs", t, n))
 			return 1;
 	}
-	report("clear", t, n, now_ns() - wall);
 
-	/* Both mdevs at once, a thread each: the figures of the pair. */
-	if (open_dev(&d[1], 1))
-		return 1;
-	printf("# two_mdevs: sense_id on two mdevs at once, a thread each\n");
-	for (i = 0; i < 2; i++) {
-		w[i] = (struct worker){ .d = &d[i], .t = t + i * n, .n = n };
-		if (pthread_create(&th[i], NULL, worker_fn, &w[i]))
+	if (!floor_mode) {
+		printf("# contention: HSCH/CSCH and schib reads while another thread STARTs %s\n",
+		       big.what);
+		if (!run_contention(&b[0], t, n))
 			return 1;
 	}
-	for (i = 0; i < 2; i++)
-		pthread_join(th[i], NULL);
-	if (!w[0].wall || !w[1].wall)
-		return 1;
-	report("two_mdevs", t, 2 * n,
-	       w[0].wall > w[1].wall ? w[0].wall : w[1].wall);
 
-	vccw_close(&d[1]);
-	vccw_close(&d[0]);
+	for (k = 1; k <= ndevs; k *= 2) {
+		printf("# scale_%d: sense_id on %d devices at once, a thread each\n",
+		       k, k);
+		snprintf(name, sizeof(name), "scale_%d", k);
+		if (!run_parallel(b, k, name, t, n))
+			return 1;
+	}
+
+	for (k = 0; k < ndevs; k++)
+		close_dev(&b[k]);
+	s = getenv("VFIO_CCW_BENCH_MEM");
+	if (!floor_mode && s && !strcmp(s, "1")) {
+		printf("# mem: bytes per device (kmem trace events)\n");
+		if (!run_mem(ndevs - 1))
+			return 1;
+	}
 	free(t);
 	return 0;
 }

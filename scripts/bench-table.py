@@ -62,7 +62,8 @@ def table(rows, header):
 
 
 def cases_table(fig, order):
-    cases = [c for c in order if not c.startswith(("contention", "mem"))]
+    cases = [c for c in order
+             if not c.startswith(("contention", "mem", "phase_"))]
     rows = []
     for c in cases:
         rows.append([
@@ -83,6 +84,31 @@ def cases_table(fig, order):
     table(rows, ["case", "rounds", "ops/s ours", "in-tree", "floor",
                  "ours/in-tree", "ours/floor", "in-tree/floor",
                  "p99 ours", "in-tree", "floor"])
+
+
+def phases_table(fig):
+    names = [("phase_submit", "submit"), ("phase_irq", "irq"),
+             ("phase_deliver", "deliver")]
+    rows = []
+    for d in ["ours", "intree"]:
+        row = [d]
+        for c, _ in names:
+            row += [num(bl.median_of(fig, d, c, "p50_us"), "{:.1f}"),
+                    num(bl.median_of(fig, d, c, "p99_us"), "{:.1f}")]
+        rows.append(row)
+    rows.append(["floor (whole trip)",
+                 num(bl.median_of(fig, "floor", "sense_id", "p50_us"),
+                     "{:.1f}"),
+                 num(bl.median_of(fig, "floor", "sense_id", "p99_us"),
+                     "{:.1f}"), "", "", "", ""])
+    print("1b. Where a sense_id round trip goes (cio's tracepoints on the "
+          "monotonic clock, us,\n   median over rounds): submit = pwrite "
+          "to after SSCH (translation, pinning, QEMU\n   running the "
+          "program inside SSCH); irq = to the I/O interrupt; deliver = "
+          "interrupt\n   to the IRB read in userspace (irq callback, work "
+          "item, eventfd, wake-up, read)")
+    table(rows, ["driver"] + [h for _, n in names for h in
+                              (f"{n} p50", "p99")])
 
 
 def contention_table(fig):
@@ -210,6 +236,7 @@ def main(argv):
     print(f"vfio-ccw benchmarks, one boot, {nr} rounds of floor, ours, "
           f"in-tree; {n} programs per case and round\n")
     cases_table(fig, order)
+    phases_table(fig)
     contention_table(fig)
     growth(fig, "ccws_", [1, 16, 64, 256], "CCW")
     growth(fig, "idal_", [1, 16, 256], "page")

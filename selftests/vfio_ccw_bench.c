@@ -953,6 +953,112 @@ static bool run_mem(int which)
 	return true;
 }
 
+/*
+ * Where a round trip's time goes: @n sense_id programs with cio's own
+ * tracepoints (s390_cio_ssch, right after the SSCH instruction, inside
+ * which QEMU runs the program; s390_cio_interrupt, the I/O interrupt of
+ * the subchannel) on the CLOCK_MONOTONIC trace clock, so that they line
+ * up with the program's pwrite (t0) and IRB read (t1):
+ *   submit   t0 .. ssch: the write, translation, pinning, SSCH (QEMU runs
+ *            the channel program inside it)
+ *   irq      ssch .. interrupt: the interrupt reaching the guest
+ *   deliver  interrupt .. t1: the irq callback, the work item, the
+ *            eventfd, the wake-up, the read of the io region
+ */
+static bool run_phases(struct bdev *b, uint64_t *t, int n)
+{
+	uint64_t *t0, *t1, *ph;
+	const char *ev[] = { "s390/s390_cio_ssch", "s390/s390_cio_interrupt" };
+	char line[256], path[64], want[32];
+	int i, k, ns = 0, ni = 0, done = 0;
+	uint64_t *ssch, *irq, wall;
+	FILE *f;
+
+	if (tput("trace_clock", "mono"))
+		return false;
+	ssch = calloc(9 * (size_t)n + 64, sizeof(*ssch));
+	if (!ssch)
+		return false;
+	irq = ssch + 2 * n + 32;
+	t0 = irq + 2 * n + 32;
+	t1 = t0 + n;
+	ph = t1 + n;
+	snprintf(want, sizeof(want), "schid=%s ", schs[0]);
+	/* "0.0.0001" in sysfs is "0.0.0001" in the trace too */
+	tput("tracing_on", "0");
+	for (k = 0; k < 2; k++) {
+		snprintf(path, sizeof(path), "events/%s/enable", ev[k]);
+		tput(path, "1");
+	}
+	tput("trace", "");
+	tput("tracing_on", "1");
+	for (i = 0; i < n; i++) {
+		t0[i] = now_ns();
+		if (!run_one(b, &benches[0]))
+			break;
+		t1[i] = now_ns();
+	}
+	tput("tracing_on", "0");
+	for (k = 0; k < 2; k++) {
+		snprintf(path, sizeof(path), "events/%s/enable", ev[k]);
+		tput(path, "0");
+	}
+	f = fopen(TRACE "trace", "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		char *c = strstr(line, ": s390_cio_");
+		bool is_ssch = strstr(line, ": s390_cio_ssch:") != NULL;
+		double ts;
+
+		if (!c || !strstr(line, want))
+			continue;
+		*c = '\0';
+		c = strrchr(line, ' ');
+		if (!c || sscanf(c, "%lf", &ts) != 1)
+			continue;
+		if (is_ssch && ns < 2 * n + 32)
+			ssch[ns++] = (uint64_t)(ts * 1e9);
+		else if (!is_ssch && ni < 2 * n + 32)
+			irq[ni++] = (uint64_t)(ts * 1e9);
+	}
+	if (f)
+		fclose(f);
+	tput("trace_clock", "local");
+	tput("trace", "");
+	if (i < n) {
+		free(ssch);
+		return false;
+	}
+	/* Per program: the first ssch after t0, the first interrupt after it. */
+	for (i = 0, k = 0; i < n; i++) {
+		int a = 0, q = 0;
+
+		while (a < ns && ssch[a] < t0[i])
+			a++;
+		while (q < ni && irq[q] < (a < ns ? ssch[a] : UINT64_MAX))
+			q++;
+		if (a == ns || q == ni || irq[q] > t1[i] || ssch[a] > t1[i])
+			continue;
+		ph[done] = ssch[a] - t0[i] ?: 1;
+		ph[n + done] = irq[q] - ssch[a] ?: 1;
+		ph[2 * n + done] = t1[i] - irq[q] ?: 1;
+		done++;
+	}
+	if (done < n / 2) {
+		fprintf(stderr, "phases: %d of %d programs traced\n", done, n);
+		free(ssch);
+		return false;
+	}
+	memcpy(t, ph, done * sizeof(*t));
+	memcpy(t + done, ph + n, done * sizeof(*t));
+	memcpy(t + 2 * done, ph + 2 * n, done * sizeof(*t));
+	wall = t1[n - 1] - t0[0];
+	free(ssch);
+	report("phase_submit", t, done, wall);
+	report("phase_irq", t + done, done, wall);
+	report("phase_deliver", t + 2 * done, done, wall);
+	return true;
+}
+
 static int split(char *s, char **out)
 {
 	int n = 0;
@@ -1013,6 +1119,12 @@ int main(void)
 		printf("# contention: HSCH/CSCH and schib reads while another thread STARTs %s\n",
 		       big.what);
 		if (!run_contention(&b[0], t, n))
+			return 1;
+	}
+
+	if (!floor_mode) {
+		printf("# phases: where a sense_id round trip goes (cio tracepoints)\n");
+		if (!run_phases(&b[0], t, n))
 			return 1;
 	}
 

@@ -10,6 +10,7 @@
 #include <linux/uaccess.h>
 
 #include "cio.h"
+#include "css.h"
 #include "ioasm.h"
 #include "vfio_ccw_private.h"
 #include "vccw_trace.h"
@@ -269,17 +270,20 @@ static ssize_t vccw_schib_read(struct vfio_ccw_private *private,
 {
 	struct subchannel *sch = private->sch;
 	struct ccw_schib_region r;
-	int ret;
+	struct schib schib;
 
 	if (pos >= sizeof(r) || count > sizeof(r) - pos)
 		return -EINVAL;
-	spin_lock_irq(&sch->lock);
-	ret = cio_update_schib(sch);	/* stsch */
-	if (!ret)
-		memcpy(r.schib_area, &sch->schib, sizeof(r.schib_area));
-	spin_unlock_irq(&sch->lock);
-	if (ret)
+	/*
+	 * A fresh STORE SUBCHANNEL into our own copy, without sch->lock:
+	 * the lock is held across SSCH, and a hypervisor may run the whole
+	 * channel program inside that instruction (QEMU does), so taking
+	 * it made a read wait for a START (make bench, contention_diag).
+	 * sch->schib is cio's and not changed here.
+	 */
+	if (stsch(sch->schid, &schib) || !css_sch_is_valid(&schib))
 		return -ENODEV;
+	memcpy(r.schib_area, &schib, sizeof(r.schib_area));
 	if (copy_to_user(buf, (char *)&r + pos, count))
 		return -EFAULT;
 	return count;

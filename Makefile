@@ -69,6 +69,9 @@ initramfs: module selftests $(if $(FLOOR_KO),floor)
 		$(BUILD)/selftests-bin/* $(FLOOR_KO)
 
 floor: kernel
+	@# as for module: objects of another kernel build are removed
+	@if [ "$$(cat bench/.kdir 2>/dev/null)" != "$(KDIR)" ]; then \
+		rm -f bench/*.o bench/.*.o.cmd; echo "$(KDIR)" > bench/.kdir; fi
 	$(MAKE) -C $(KDIR) $(KMAKE_ARGS) M=$(CURDIR)/bench W=1 modules
 
 # Kernel coding style and sparse on driver/ (W=1 is on in every build).
@@ -77,6 +80,8 @@ lint: kernel
 		$(filter-out %.mod.c,$(wildcard driver/*.c driver/*.h bench/*.c)) && \
 		echo "checkpatch: clean"
 	$(MAKE) -C $(KDIR) $(MODULE_ARGS) C=2 modules
+	@if [ "$$(cat bench/.kdir 2>/dev/null)" != "$(KDIR)" ]; then \
+		rm -f bench/*.o bench/.*.o.cmd; echo "$(KDIR)" > bench/.kdir; fi
 	$(MAKE) -C $(KDIR) $(KMAKE_ARGS) M=$(CURDIR)/bench W=1 C=2 modules
 
 # LKMM proofs of the cp ownership protocol: herd7 over lkmm/*.litmus with

@@ -9,8 +9,9 @@
 #    a "not ok", a missing plan, a bad exit code, no VCCW-DONE), each of
 #    which must fail, except the foreign report, which must pass; a
 #    KUnit "not ok" and a torture run that failed or did not end fail;
-#  - check-log.py and bench-table.py on benchmark logs: figures of both
-#    drivers pass, a benchmark exiting non-zero or a driver's figures
+#  - check-log.py and bench-table.py on benchmark logs: figures of the
+#    floor and both drivers pass, a benchmark exiting non-zero or the
+#    figures of the floor or of a driver
 #    missing fail.
 
 set -uo pipefail
@@ -175,7 +176,7 @@ bench_log() {
 		for d in "$@"; do
 			echo "VCCW-BENCH-BEGIN: vfio_ccw_bench.$d"
 			echo "# vfio_ccw_bench: driver $d, 2000 programs per case"
-			echo "VCCW-BENCH: $d sense_id n=2000 ops_s=3000 mean_us=300.0 p50_us=250.0 p99_us=500.0 max_us=6000.0"
+			echo "VCCW-BENCH: $d sense_id round=1 n=2000 ops_s=3000 mean_us=300.0 p50_us=250.0 p99_us=500.0 max_us=6000.0 pct_us=1,2,3,4,5,6,7,8,9,10,11"
 			[ "$d" = ours ] && r=$rc || r=0
 			echo "VCCW-BENCH-END: vfio_ccw_bench.$d rc=$r"
 		done
@@ -200,8 +201,9 @@ expect_cmd() {
 
 expect_cmd "check-log bench-both" 0 "$here/check-log.py" "$(bench_log b1 0 ours intree)"
 expect_cmd "check-log bench-exit-code" 1 "$here/check-log.py" "$(bench_log b2 1 ours intree)"
-expect_cmd "bench-table both" 0 "$here/bench-table.py" "$(bench_log b3 0 ours intree)"
-expect_cmd "bench-table intree-missing" 1 "$here/bench-table.py" "$(bench_log b4 0 ours)"
+expect_cmd "bench-table floor-ours-intree" 0 "$here/bench-table.py" "$(bench_log b3 0 floor ours intree)"
+expect_cmd "bench-table intree-missing" 1 "$here/bench-table.py" "$(bench_log b4 0 floor ours)"
+expect_cmd "bench-table floor-missing" 1 "$here/bench-table.py" "$(bench_log b5 0 ours intree)"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

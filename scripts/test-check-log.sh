@@ -11,8 +11,7 @@
 #    KUnit "not ok" and a torture run that failed or did not end fail;
 #  - check-log.py and bench-table.py on benchmark logs: figures of the
 #    floor and both drivers pass, a benchmark exiting non-zero or the
-#    figures of the floor or of a driver
-#    missing fail.
+#    figures of the floor or of a driver missing fail.
 
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)

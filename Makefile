@@ -17,12 +17,7 @@ KMAKE_ARGS = ARCH=s390 CROSS_COMPILE=$(CROSS_COMPILE)
 KDIR = $(shell KCONFIG=$(KCONFIG) scripts/kdir.sh build)
 KSRC = $(shell KCONFIG=$(KCONFIG) scripts/kdir.sh src)
 
-HAVE_DRIVER := $(wildcard driver/*.c)
-ifeq ($(HAVE_DRIVER),)
-DRIVER ?= intree
-else
 DRIVER ?= ours
-endif
 export DRIVER
 
 INITRD := $(BUILD)/initramfs-$(KCONFIG).cpio
@@ -49,16 +44,12 @@ kernel: deps
 	@scripts/build-kernel.sh >/dev/null
 
 module: kernel
-ifeq ($(HAVE_DRIVER),)
-	@echo "module: driver/ has no sources yet, nothing to build"
-else
 	@# Objects built against another kernel build (another flavour, or
 	@# the same flavour before a config change) are removed: kbuild only
 	@# sees changed compiler flags, not a changed struct layout.
 	@if [ "$$(cat driver/.kdir 2>/dev/null)" != "$(KDIR)" ]; then \
 		rm -f driver/*.o driver/.*.o.cmd; echo "$(KDIR)" > driver/.kdir; fi
 	$(MAKE) -C $(KDIR) $(MODULE_ARGS) modules
-endif
 
 selftests: kernel
 	$(MAKE) -C selftests KSRC=$(KSRC) KHDR=$(KDIR)/usr-headers \

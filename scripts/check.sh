@@ -29,19 +29,41 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-passed=0
-failed=0
-add() {
-	# add "N passed, N failed" line
-	local p f
-	p=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p' <<<"$1" | tail -1)
-	f=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' <<<"$1" | tail -1)
-	if [ -z "$p" ]; then
-		failed=$((failed + 1))
+# run_check NAME CMD...: one result, from CMD's exit code.
+run_check() {
+	local name=$1
+	shift
+	if "$@"; then
+		echo "ok      $name"
+		tally ok
 	else
-		passed=$((passed + p))
-		failed=$((failed + f))
+		echo "FAILED  $name"
+		tally no
 	fi
+}
+
+# judge LOG [ARGS...]: the log judge's verdict on a guest log, added up.
+judge() {
+	local log=$1 out
+	shift
+	echo "== guest: verdict ($log)"
+	out=$("$TOP/scripts/check-log.py" "$log" "$@" 2>&1)
+	echo "$out"
+	tally_from "$out"
+}
+
+# run_guest LOG [ARGS...]: boot the guest (settings from the environment:
+# KCONFIG, DRIVER, TESTS, LOAD, BENCH; QUIET=1 keeps its console off the
+# terminal), then judge its log.
+run_guest() {
+	local log=$1
+	shift
+	if [ "${QUIET:-0}" = 1 ]; then
+		"$TOP/scripts/run-qemu.sh" "$log" >/dev/null
+	else
+		"$TOP/scripts/run-qemu.sh" "$log"
+	fi
+	judge "$log" "$@"
 }
 
 mode=${1:-all}
@@ -54,48 +76,38 @@ if [ "$mode" = all ] || [ "$mode" = --host-only ]; then
 echo "== host: log classifier tests"
 out=$("$TOP/scripts/test-check-log.sh" 2>&1)
 echo "$out"
-add "$out"
+tally_from "$out"
 
 echo "== host: driver/ style: checkpatch --strict, sparse, W=1"
-# Every file recompiled, so that W=1 and sparse see all of them.
-touch "$TOP"/driver/*.c
+# "make lint" recompiles every file, so that W=1 and sparse see them all.
 out=$(make -s -C "$TOP" lint 2>&1)
 echo "$out"
-if grep -qE "(warning|error):|^(WARNING|ERROR|CHECK):" <<<"$out" ||
-   ! grep -q "^checkpatch: clean" <<<"$out"; then
-	echo "FAILED  lint"
-	add "0 passed, 1 failed"
-else
-	echo "ok      lint"
-	add "1 passed, 0 failed"
-fi
+lint_clean() {
+	! grep -qE "(warning|error):|^(WARNING|ERROR|CHECK):" <<<"$out" &&
+		grep -q "^checkpatch: clean" <<<"$out"
+}
+run_check lint lint_clean
 
 echo "== host: call sites of the ownership transitions (locking context)"
-p=0 f=0
-if "$TOP/scripts/check-callsites.py"; then p=$((p + 1)); else f=$((f + 1)); fi
-if "$TOP/scripts/check-callsites.py" --selftest; then
-	p=$((p + 1)); else f=$((f + 1)); fi
-add "$p passed, $f failed"
+run_check check-callsites "$TOP/scripts/check-callsites.py"
+run_check check-callsites-selftest "$TOP/scripts/check-callsites.py" --selftest
 
 echo "== host: LKMM proofs and the ordering cross-check"
 if [ -n "${HERD7:-}" ] || command -v herd7 >/dev/null; then
 	# run-lkmm.sh ends with check-litmus, check-orderings and their selftests
 	out=$(make -s -C "$TOP" lkmm 2>&1)
 	echo "$out"
-	add "$out"
+	tally_from "$out"
 else
 	echo "lkmm: SKIPPED: herd7 not found (PATH or \$HERD7);" \
 		"see README.md, 'LKMM proofs'"
 	# The header/litmus ordering and control checks need no herd7: run
 	# them anyway.
-	p=0 f=0
-	if "$TOP/scripts/check-orderings.py"; then p=$((p + 1)); else f=$((f + 1)); fi
-	if "$TOP/scripts/check-orderings.py" --selftest; then
-		p=$((p + 1)); else f=$((f + 1)); fi
-	if "$TOP/scripts/check-litmus.py"; then p=$((p + 1)); else f=$((f + 1)); fi
-	if "$TOP/scripts/check-litmus.py" --selftest; then
-		p=$((p + 1)); else f=$((f + 1)); fi
-	add "$p passed, $f failed"
+	run_check check-orderings "$TOP/scripts/check-orderings.py"
+	run_check check-orderings-selftest \
+		"$TOP/scripts/check-orderings.py" --selftest
+	run_check check-litmus "$TOP/scripts/check-litmus.py"
+	run_check check-litmus-selftest "$TOP/scripts/check-litmus.py" --selftest
 fi
 
 fi
@@ -108,40 +120,23 @@ run_bench() {
 	# make bench: 200 programs per case and round; make check: 30 (the
 	# machinery, not the figures). Five rounds either way.
 	local iters=${BENCH_ITERS:-$([ "$mode" = all ] && echo 30 || echo 200)}
-	KCONFIG=bench BENCH=1 BENCH_ITERS=$iters \
-		"$TOP/scripts/run-qemu.sh" "$log" >/dev/null
-	echo "== guest: verdict ($log)"
-	out=$("$TOP/scripts/check-log.py" "$log" 2>&1)
-	echo "$out"
-	add "$out"
-	if "$TOP/scripts/bench-table.py" "$log"; then
-		add "1 passed, 0 failed"
-	else
-		add "0 passed, 1 failed"
-	fi
+	KCONFIG=bench BENCH=1 BENCH_ITERS=$iters QUIET=1 run_guest "$log"
+	run_check bench-table "$TOP/scripts/bench-table.py" "$log"
 	# The charts (python3-matplotlib); README.md's are BENCH_CHARTS=
 	# Documentation/bench.
-	if "$TOP/scripts/bench-plot.py" "$log" \
-		"${BENCH_CHARTS:-$TOP/build/bench}"; then
-		add "1 passed, 0 failed"
-	else
-		add "0 passed, 1 failed"
-	fi
+	run_check bench-plot "$TOP/scripts/bench-plot.py" "$log" \
+		"${BENCH_CHARTS:-$TOP/build/bench}"
 }
 
 # The suites that race the driver against itself, with the host loaded.
 run_loaded() {
 	local i log runs=${LOADED_RUNS:-1}
+	local tests=vfio_ccw_stress_test,vfio_ccw_race_test
 	for ((i = 1; i <= runs; i++)); do
 		log="$TOP/build/loaded-$i.log"
 		echo "== guest: $KCONFIG kernel, LOAD=${LOAD:-2}, run $i of $runs"
-		LOAD=${LOAD:-2} TESTS=vfio_ccw_stress_test,vfio_ccw_race_test \
-			"$TOP/scripts/run-qemu.sh" "$log" >/dev/null
-		echo "== guest: verdict ($log)"
-		out=$("$TOP/scripts/check-log.py" "$log" \
-			--expect-tests vfio_ccw_stress_test,vfio_ccw_race_test 2>&1)
-		echo "$out"
-		add "$out"
+		LOAD=${LOAD:-2} TESTS=$tests QUIET=1 run_guest "$log" \
+			--expect-tests "$tests"
 	done
 }
 
@@ -178,16 +173,14 @@ fi
 if [ "$mode" = --loaded-only ]; then
 	mkdir -p "$TOP/build"
 	run_loaded
-	echo "$passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
+	tally_end
 	exit
 fi
 
 if [ "$mode" = --bench-only ]; then
 	mkdir -p "$TOP/build"
 	run_bench
-	echo "$passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
+	tally_end
 	exit
 fi
 
@@ -195,11 +188,7 @@ if [ "$mode" = all ] || [ "$mode" = --guest-only ]; then
 	mkdir -p "$TOP/build"
 	log="$TOP/build/guest-${DRIVER:-ours}-$KCONFIG.log"
 	echo "== guest: $KCONFIG kernel, DRIVER=${DRIVER:-ours}"
-	"$TOP/scripts/run-qemu.sh" "$log"
-	echo "== guest: verdict ($log)"
-	out=$("$TOP/scripts/check-log.py" "$log" 2>&1)
-	echo "$out"
-	add "$out"
+	run_guest "$log"
 fi
 
 if [ "$mode" = all ] && [ "${CHECK_LOADED:-1}" = 1 ]; then
@@ -223,15 +212,11 @@ if [ "$mode" = all ] && [ "${CHECK_LOCKDEP:-${CHECK_KASAN:-1}}" = 1 ] &&
 	if make -s -C "$TOP" KCONFIG=lockdep all >"$TOP/build/lockdep-build.log" 2>&1
 	then
 		log="$TOP/build/guest-${DRIVER:-ours}-lockdep.log"
-		KCONFIG=lockdep "$TOP/scripts/run-qemu.sh" "$log"
-		echo "== guest: verdict ($log)"
-		out=$("$TOP/scripts/check-log.py" "$log" 2>&1)
-		echo "$out"
-		add "$out"
+		KCONFIG=lockdep run_guest "$log"
 	else
 		tail -20 "$TOP/build/lockdep-build.log"
 		echo "FAILED  build of the lockdep flavour"
-		failed=$((failed + 1))
+		tally no
 	fi
 	# Leave the tree built for the default flavour again.
 	make -s -C "$TOP" all >/dev/null 2>&1
@@ -244,10 +229,9 @@ if [ "$mode" = all ] && [ "${CHECK_BENCH:-1}" = 1 ] && [ "$KCONFIG" = kcsan ]; t
 	else
 		tail -20 "$TOP/build/bench-build.log"
 		echo "FAILED  build of the bench flavour"
-		failed=$((failed + 1))
+		tally no
 	fi
 	make -s -C "$TOP" all >/dev/null 2>&1
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tally_end

@@ -40,3 +40,35 @@ kernel_src_dir() {
 kernel_build_dir() {
 	echo "$CACHE/build/$(kernel_pkg_version)-$KCONFIG-$(kernel_config_hash)"
 }
+
+# The tally each test script ends with: one line "N passed, N failed".
+TALLY_PASSED=0
+TALLY_FAILED=0
+
+# tally ok|no: count one result.
+tally() {
+	if [ "$1" = ok ]; then
+		TALLY_PASSED=$((TALLY_PASSED + 1))
+	else
+		TALLY_FAILED=$((TALLY_FAILED + 1))
+	fi
+}
+
+# tally_from TEXT: add the last "N passed, N failed" line of a script's
+# output; output without one counts as one failure.
+tally_from() {
+	local re='^([0-9]+) passed, ([0-9]+) failed$' line
+	line=$(grep -E "$re" <<<"$1" | tail -1)
+	if [[ $line =~ $re ]]; then
+		TALLY_PASSED=$((TALLY_PASSED + BASH_REMATCH[1]))
+		TALLY_FAILED=$((TALLY_FAILED + BASH_REMATCH[2]))
+	else
+		TALLY_FAILED=$((TALLY_FAILED + 1))
+	fi
+}
+
+# tally_end: print the closing line; false when anything failed.
+tally_end() {
+	echo "$TALLY_PASSED passed, $TALLY_FAILED failed"
+	[ "$TALLY_FAILED" -eq 0 ]
+}

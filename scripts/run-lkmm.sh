@@ -85,11 +85,10 @@ for t in "${tests[@]}"; do
 	printf '%s\0' "$t"
 done | xargs -0 -n 1 -P "$jobs" bash -c 'run_one "$2" "$1"' _ "$out"
 
-passed=0
-failed=0
+. "$TOP/scripts/lib.sh"
 line() {	# line ok|FAILED name text
 	printf '%-6s %-38s %s\n' "$1" "$2" "$3"
-	if [ "$1" = ok ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+	if [ "$1" = ok ]; then tally ok; else tally no; fi
 }
 
 for t in "${tests[@]}"; do
@@ -161,5 +160,4 @@ if [ $# -eq 0 ]; then
 fi
 
 echo "lkmm: $(( $(date +%s) - start ))s with $jobs job(s)"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tally_end

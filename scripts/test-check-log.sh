@@ -18,15 +18,15 @@ here=$(cd "$(dirname "$0")" && pwd)
 tdir=$here/tests
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
+. "$here/lib.sh"
 
 result() {
 	if [ "$1" = ok ]; then
-		pass=$((pass + 1)); echo "ok      host: $2"
+		echo "ok      host: $2"
 	else
-		fail=$((fail + 1)); echo "FAILED  host: $2"
+		echo "FAILED  host: $2"
 	fi
+	tally "$1"
 }
 
 for f in "$tdir"/kcsan/*.txt; do
@@ -204,5 +204,4 @@ expect_cmd "bench-table floor-ours-intree" 0 "$here/bench-table.py" "$(bench_log
 expect_cmd "bench-table intree-missing" 1 "$here/bench-table.py" "$(bench_log b4 0 floor ours)"
 expect_cmd "bench-table floor-missing" 1 "$here/bench-table.py" "$(bench_log b5 0 ours intree)"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+tally_end

@@ -3,7 +3,7 @@
 """Judge a guest console log written by scripts/run-qemu.sh.
 
 The run fails on: a VCCW-FAIL line from the guest init; a selftest whose
-TAP has no plan, a "not ok", a SKIP, fewer results than planned or a
+TAP has no plan, a "not ok", a skip, fewer results than planned or a
 non-zero exit code; a missing VCCW-DONE (guest timeout or crash); any
 oops, BUG, WARNING, panic, hung task, RCU stall or workqueue lockup in
 the kernel log, or a selftest program the guest had to abandon
@@ -11,6 +11,12 @@ the kernel log, or a selftest program the guest had to abandon
 torture run without its "end: PASS" line; any KCSAN report the
 classifier (kcsan_classify.py) attributes to the driver. Foreign KCSAN
 reports are counted and printed.
+
+A skip is what the kselftest harness prints: "ok N name # SKIP why" for
+one test (SKIP()), "1..0 # SKIP why" with exit code KSFT_SKIP (4) for a
+whole program (ksft_exit_skip()). Either is a test that did not run, so
+it is printed as SKIPPED and counted as failed; so is an empty plan
+("1..0") without the directive, which ran nothing either.
 
 A benchmark run (make bench) has VCCW-BENCH-BEGIN/END frames instead of
 TAP: each program must have exited 0 and printed its figures.
@@ -45,7 +51,8 @@ KUNIT_NOT_OK = re.compile(r"^\s*not ok \d+ ")
 TORTURE_START = "vfio_ccw_torture: start:"
 TORTURE_END = re.compile(r"vfio_ccw_torture: end: (PASS|FAIL)\b.*")
 TAP_RESULT = re.compile(r"^(not ok|ok) (\d+)( - )?\s*(.*?)(\s+#\s*(\w+).*)?$")
-TAP_PLAN = re.compile(r"^1\.\.(\d+)")
+TAP_PLAN = re.compile(r"^1\.\.(\d+)(\s*#\s*SKIP\b\s*(.*))?", re.I)
+KSFT_SKIP = 4
 
 
 def section(lines, begin, end):
@@ -95,12 +102,18 @@ def judge_tap(name, lines, rc):
     """Return (passed, failed, problems) for one selftest program."""
     passed, failed, problems = 0, 0, []
     plan = None
-    seen = 0
+    seen = skipped = 0
     for line in lines:
         s = line.strip()
         m = TAP_PLAN.match(s)
         if m and plan is None:
             plan = int(m.group(1))
+            if plan == 0:
+                # ksft_exit_skip(): the whole program did not run
+                why = (m.group(3) or "").strip() or "empty plan"
+                print(f"SKIPPED {name}: {why}")
+                failed += 1
+                skipped += 1
             continue
         m = TAP_RESULT.match(s)
         if not m:
@@ -111,6 +124,11 @@ def judge_tap(name, lines, rc):
         if m.group(1) == "ok" and directive not in ("SKIP", "TODO", "XFAIL"):
             passed += 1
             print(f"ok      {name}: {desc}")
+        elif m.group(1) == "ok" and directive == "SKIP":
+            failed += 1
+            skipped += 1
+            why = re.sub(r"^#\s*SKIP\s*", "", m.group(5).strip(), flags=re.I)
+            print(f"SKIPPED {name}: {desc} ({why or 'no reason'})")
         else:
             failed += 1
             why = directive or "not ok"
@@ -119,7 +137,8 @@ def judge_tap(name, lines, rc):
         problems.append(f"{name}: no TAP plan")
     elif seen != plan:
         problems.append(f"{name}: planned {plan}, saw {seen}")
-    if rc != 0:
+    # KSFT_SKIP is the exit code of a skip, counted above already.
+    if rc != 0 and not (rc == KSFT_SKIP and skipped):
         problems.append(f"{name}: exit code {rc}")
     return passed, failed, problems
 

@@ -6,9 +6,10 @@
 #    line says what it must be classified as;
 #  - check-log.py on a clean guest log (must pass) and on copies of it with
 #    one thing planted (a driver KCSAN report, a foreign one, a WARNING,
-#    a "not ok", a missing plan, a bad exit code, no VCCW-DONE), each of
-#    which must fail, except the foreign report, which must pass; a
-#    KUnit "not ok" and a torture run that failed or did not end fail;
+#    a "not ok", a missing plan, a bad exit code, no VCCW-DONE, a skipped
+#    test, a program skipped whole), each of which must fail, except the
+#    foreign report, which must pass; a KUnit "not ok" and a torture run
+#    that failed or did not end fail;
 #  - check-log.py and bench-table.py on benchmark logs: figures of the
 #    floor and both drivers pass, a benchmark exiting non-zero or the
 #    figures of the floor or of a driver missing fail.
@@ -99,6 +100,46 @@ expect_log planted-kunit-not-ok 1 "$tmp/kunit-fail.txt" "" 0 VCCW-DONE
 expect_log torture-pass 0 "$tmp/torture-pass.txt" "" 0 VCCW-DONE
 expect_log planted-torture-fail 1 "$tmp/torture-fail.txt" "" 0 VCCW-DONE
 expect_log planted-torture-no-end 1 "$tmp/torture-noend.txt" "" 0 VCCW-DONE
+
+# A program skipped whole, the kselftest way (ksft_exit_skip(): "1..0 #
+# SKIP why", exit code 4), and an empty plan without the directive: each
+# fails the run and is reported as SKIPPED, like a skipped test.
+# skip_log NAME RC TAP-LINES...: the clean log plus one more program
+skip_log() {
+	local name=$1 rc=$2 out
+	shift 2
+	out=$(make_log "$name" "" "" 0 "")
+	{
+		echo "VCCW-TAP-BEGIN: vfio_ccw_race_test"
+		printf '%s\n' "$@"
+		echo "VCCW-TAP-END: vfio_ccw_race_test rc=$rc"
+		echo "VCCW-DONE"
+	} >>"$out"
+	echo "$out"
+}
+# expect_skip NAME LOG: check-log fails on LOG and says SKIPPED
+expect_skip() {
+	"$here/check-log.py" "$2" >"$tmp/$1.out" 2>&1
+	if [ $? -eq 1 ] && grep -q "^SKIPPED " "$tmp/$1.out"; then
+		result ok "check-log $1 exits 1, SKIPPED"
+	else
+		result no "check-log $1: want exit 1 and a SKIPPED line"
+		sed 's/^/    /' "$tmp/$1.out"
+	fi
+}
+expect_skip planted-test-skip \
+	"$(make_log planted-test-skip "" "ok 3 mdev.extra # SKIP no device" 0 VCCW-DONE)"
+expect_skip planted-program-skip "$(skip_log planted-program-skip 4 \
+	"TAP version 13" "1..0 # SKIP driver 'intree' is not ours: hooks")"
+expect_skip planted-empty-plan "$(skip_log planted-empty-plan 0 \
+	"TAP version 13" "1..0")"
+# The skip's exit code is not a second failure: the two tests of the
+# clean log passed, the skipped program is the one failure.
+if grep -qx "2 passed, 1 failed" "$tmp/planted-program-skip.out"; then
+	result ok "check-log counts a program's skip once"
+else
+	result no "check-log counts a program's skip once"
+fi
 
 # Hang reports fail the run and their stacks reach the verdict.
 cat > "$tmp/hung.txt" <<'EOT'

@@ -67,7 +67,6 @@
 #include "vfio_ccw_util.h"
 #include "kselftest_harness.h"
 
-#define FZ_IO_TIMEOUT_MS	10000	/* hang guard for one program (TCG+KCSAN) */
 #define FZ_MAX_DUMPS		10	/* failures printed in full */
 
 #define WIN_IOVA	VCCW_IOVA_BASE
@@ -140,22 +139,14 @@ static bool read_vstats(const char *uuid, struct vstats *s)
 		K("frees", frees), K("pinned_pages", pinned), K("own", own),
 #undef K
 	};
-	char path[256], key[64];
-	long v;
+	struct vccw_stats all;
 	size_t i;
-	FILE *fp;
 
-	memset(s, 0xff, sizeof(*s));	/* -1: missing */
-	snprintf(path, sizeof(path), "/sys/kernel/debug/vfio_ccw/%s/stats",
-		 uuid);
-	fp = fopen(path, "r");
-	if (!fp)
+	if (!vccw_stats_read(uuid, &all))
 		return false;
-	while (fscanf(fp, "%63s %ld", key, &v) == 2)
-		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-			if (!strcmp(key, keys[i].k))
-				*(long *)((char *)s + keys[i].off) = v;
-	fclose(fp);
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)	/* -1: missing */
+		*(long *)((char *)s + keys[i].off) =
+			vccw_stats_get(&all, keys[i].k);
 	return s->pinned >= 0 && s->own >= 0 && s->delivered >= 0;
 }
 
@@ -2270,7 +2261,7 @@ static bool irb_final(const struct irb_view *irb)
 /* Wait (bounded) for a final IRB; returns 0 with it in *irb, or -errno. */
 static int wait_final(struct fz *f, struct irb_view *irb)
 {
-	double t0 = now(), deadline = t0 + FZ_IO_TIMEOUT_MS / 1000.0;
+	double t0 = now(), deadline = t0 + VCCW_IO_TIMEOUT_MS / 1000.0;
 	long ms;
 
 	for (;;) {
@@ -2302,7 +2293,7 @@ static int wait_final(struct fz *f, struct irb_view *irb)
  */
 static int settle(struct fz *f, struct vstats *out)
 {
-	double deadline = now() + FZ_IO_TIMEOUT_MS / 1000.0;
+	double deadline = now() + VCCW_IO_TIMEOUT_MS / 1000.0;
 	struct vstats a, b;
 	int64_t ev;
 
@@ -2959,9 +2950,7 @@ static void check_irb(struct fz *f, struct gen *g, int model_ret,
 		     "guest's program", s->cpa);
 	if (!g->verify)
 		return;
-	if ((scsw_dstat(s) & (DEV_STAT_CHN_END | DEV_STAT_DEV_END)) !=
-	    (DEV_STAT_CHN_END | DEV_STAT_DEV_END) ||
-	    (scsw_dstat(s) & DEV_STAT_UNIT_CHECK) || scsw_cstat(s)) {
+	if (!vccw_good_end(irb)) {
 		fail(f, g, model_ret, "SENSE ID ended with dstat %02x cstat "
 		     "%02x", scsw_dstat(s), scsw_cstat(s));
 		return;
@@ -3055,7 +3044,7 @@ static void run_program(struct fz *f, struct gen *g)
 	f->programs++;
 	f->cls_n[g->cls]++;
 	got = start_prog(f, g);
-	acc = got == (long)sizeof(struct ccw_io_region);
+	acc = got == VCCW_IO_ACCEPTED;
 	count_errno(f, acc ? 0 : got);
 	if (acc) {
 		f->accepted++;
@@ -3065,7 +3054,7 @@ static void run_program(struct fz *f, struct gen *g)
 		if (g->b2b) {
 			f->b2b++;
 			got2 = start_prog(f, g);
-			if (got2 == (long)sizeof(struct ccw_io_region)) {
+			if (got2 == VCCW_IO_ACCEPTED) {
 				f->exp_starts++;
 				f->exp_finals++;
 			} else if (got2 == -EBUSY) {
@@ -3115,7 +3104,7 @@ static void run_program(struct fz *f, struct gen *g)
 			f->dead = true;
 			return;
 		}
-		if (!g->b2b || got2 != (long)sizeof(struct ccw_io_region))
+		if (!g->b2b || got2 != VCCW_IO_ACCEPTED)
 			check_irb(f, g, model_ret, &irb);
 		r = settle(f, &b);
 		if (r) {
@@ -3163,7 +3152,7 @@ static void final_sense_id(struct fz *f)
 		put_be32(rq.scsw_area, SCSW_FCTL_START << 12);
 		n = dev_pwrite(f, &rq, sizeof(rq), f->d.io.offset);
 	}
-	if (n != (ssize_t)sizeof(struct ccw_io_region)) {
+	if (n != VCCW_IO_ACCEPTED) {
 		fail(f, NULL, NO_PROGRAM, "final SENSE ID: START %s",
 		     errname(n));
 		return;
@@ -3292,7 +3281,7 @@ FIXTURE_SETUP(fuzz)
 			  sizeof(*f->visit));
 	ASSERT_NE(NULL, f->visit);
 
-	f->ours = !strcmp(getenv("VFIO_CCW_DRIVER") ?: "", "ours");
+	f->ours = vccw_driver_is_ours();
 	f->stats = read_vstats(uuid, &f->s0);
 	if (f->ours)
 		ASSERT_TRUE(f->stats) TH_LOG("no debugfs counters");
@@ -3339,7 +3328,7 @@ TEST_F_TIMEOUT(fuzz, channel_programs, 1400)
 		/* Reported as a SKIP: the run judges that as not passed. */
 		SKIP(return, "driver '%s' is not ours: not fuzzed (set "
 		     "VFIO_CCW_FUZZ_ANY_DRIVER=1 to fuzz it anyway)",
-		     getenv("VFIO_CCW_DRIVER") ?: "");
+		     vccw_driver());
 	}
 	TH_LOG("seed %#" PRIx64 " iterations %ld..%ld (replay: "
 	       "VFIO_CCW_FUZZ_SEED=%#" PRIx64 "), driver %s, debugfs check "

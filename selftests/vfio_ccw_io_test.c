@@ -11,12 +11,10 @@
 #include "vfio_ccw_util.h"
 #include "kselftest_harness.h"
 
-#define IO_TIMEOUT_MS	20000
-
 /* Wait for one I/O interrupt and read the IRB; returns 0 or -errno. */
 static int wait_irb(struct vccw_dev *d, struct irb_view *irb)
 {
-	int64_t ev = vccw_wait_io(d, IO_TIMEOUT_MS);
+	int64_t ev = vccw_wait_io(d, VCCW_IO_TIMEOUT_MS);
 
 	if (ev <= 0)
 		return ev ? (int)ev : -ETIMEDOUT;
@@ -39,18 +37,9 @@ static int run_cp(struct vccw_dev *d, size_t cpa_off, struct irb_view *irb)
 
 	vccw_orb(d, &orb, cpa_off, 0x10);
 	n = vccw_start(d, &orb);
-	if (n != (ssize_t)sizeof(struct ccw_io_region))
+	if (n != VCCW_IO_ACCEPTED)
 		return n < 0 ? (int)n : -EIO;
 	return wait_irb(d, irb);
-}
-
-static int good_end(const struct irb_view *irb)
-{
-	unsigned int ds = scsw_dstat(&irb->scsw);
-
-	return (ds & (DEV_STAT_CHN_END | DEV_STAT_DEV_END)) ==
-		(DEV_STAT_CHN_END | DEV_STAT_DEV_END) &&
-		!(ds & DEV_STAT_UNIT_CHECK) && !scsw_cstat(&irb->scsw);
 }
 
 /* debugfs counters of our driver; -1 when not available (in-tree). */
@@ -80,7 +69,7 @@ FIXTURE_SETUP(io)
 	ASSERT_EQ(0, ret) TH_LOG("%s: %s", step, strerror(-ret));
 	self->starts0 = stat_of(uuid, "starts");
 	self->frees0 = stat_of(uuid, "frees");
-	if (!strcmp(getenv("VFIO_CCW_DRIVER") ?: "", "ours"))
+	if (vccw_driver_is_ours())
 		ASSERT_TRUE(have_stats(uuid)) TH_LOG("no debugfs counters");
 }
 
@@ -94,7 +83,7 @@ FIXTURE_TEARDOWN(io)
 		EXPECT_EQ(0, stat_of(uuid, "pinned_pages"));
 		EXPECT_EQ(stat_of(uuid, "starts") - self->starts0,
 			  stat_of(uuid, "frees") - self->frees0);
-		EXPECT_EQ(0, stat_of(uuid, "own"));
+		EXPECT_EQ(VCCW_OWN_IDLE, stat_of(uuid, "own"));
 	}
 }
 
@@ -123,7 +112,7 @@ TEST_F(io, command_and_data_chaining)
 	sense_id_ccw(d, &ccw[3], 0x3000, CCW_FLAG_SLI, 16);
 
 	ASSERT_EQ(0, run_cp(d, 0, &irb));
-	EXPECT_TRUE(good_end(&irb)) TH_LOG("dstat %02x cstat %02x",
+	EXPECT_TRUE(vccw_good_end(&irb)) TH_LOG("dstat %02x cstat %02x",
 		scsw_dstat(&irb.scsw), scsw_cstat(&irb.scsw));
 	EXPECT_EQ(0xff, a[0]);
 	EXPECT_EQ(0x38, a[1]);
@@ -156,7 +145,7 @@ TEST_F(io, idal_transfer)
 	ccw->cda = vccw_addr(d, 0x800);
 
 	ASSERT_EQ(0, run_cp(d, 0, &irb));
-	EXPECT_TRUE(good_end(&irb));
+	EXPECT_TRUE(vccw_good_end(&irb));
 	EXPECT_EQ(0xff, p1[0]);
 	EXPECT_EQ(0x38, p1[1]);
 	EXPECT_EQ(0x32, p1[2]);
@@ -183,37 +172,10 @@ TEST_F(io, tic_chain)
 	sense_id_ccw(d, &c2[0], 0x7000, CCW_FLAG_SLI, 7);
 
 	ASSERT_EQ(0, run_cp(d, 0, &irb));
-	EXPECT_TRUE(good_end(&irb));
+	EXPECT_TRUE(vccw_good_end(&irb));
 	EXPECT_EQ(0xff, data[0]);
 	EXPECT_EQ(0x38, data[1]);
 	EXPECT_EQ(vccw_addr(d, 0x6000 + sizeof(struct ccw1)), irb.scsw.cpa);
-}
-
-/* Write @cmd to our driver's debug hook file; -ENOENT without hooks. */
-static int hook_put(const char *uuid, const char *cmd)
-{
-	char path[160];
-
-	snprintf(path, sizeof(path), "/sys/kernel/debug/vfio_ccw/%s/hook",
-		 uuid);
-	return vccw_put(path, cmd);
-}
-
-/* held= of the hook file: IRBs held back from the irq callback; -errno. */
-static int hook_held(const char *uuid)
-{
-	char path[160], line[256];
-	const char *p;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/kernel/debug/vfio_ccw/%s/hook",
-		 uuid);
-	f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	p = fgets(line, sizeof(line), f) ? strstr(line, "held=") : NULL;
-	fclose(f);
-	return p ? atoi(p + 5) : -EPROTO;
 }
 
 /*
@@ -225,23 +187,22 @@ static int hook_held(const char *uuid)
 static int run_cp_pinned(struct vccw_dev *d, struct irb_view *irb,
 			 long *pinned)
 {
-	bool hold = have_stats(d->uuid) && !hook_put(d->uuid, "hold irq");
+	bool hold = have_stats(d->uuid) && !vccw_hook(d->uuid, "hold irq");
 	struct cmd_orb orb;
 	ssize_t n;
-	int i;
 
 	*pinned = -1;
 	vccw_orb(d, &orb, 0, 0x10);
 	n = vccw_start(d, &orb);
 	if (hold) {
-		for (i = 0; i < 400 && n == (ssize_t)sizeof(struct ccw_io_region) &&
-		     hook_held(d->uuid) < 1; i++)
-			usleep(50000);
-		if (hook_held(d->uuid) == 1)
+		if (n == VCCW_IO_ACCEPTED &&
+		    VCCW_WAIT_FOR(vccw_hook_held(d->uuid) >= 1,
+				  VCCW_IO_TIMEOUT_MS) &&
+		    vccw_hook_held(d->uuid) == 1)
 			*pinned = stat_of(d->uuid, "pinned_pages");
-		hook_put(d->uuid, "release irq");
+		vccw_hook(d->uuid, "release irq");
 	}
-	if (n != (ssize_t)sizeof(struct ccw_io_region))
+	if (n != VCCW_IO_ACCEPTED)
 		return n < 0 ? (int)n : -EIO;
 	return wait_irb(d, irb);
 }
@@ -251,17 +212,12 @@ static int run_cp_pinned(struct vccw_dev *d, struct irb_view *irb,
 /* Map one page read-only at @iova; returns its host address or NULL. */
 static void *map_ro_page(struct vccw_dev *d, uint64_t iova)
 {
-	struct vfio_iommu_type1_dma_map map = { .argsz = sizeof(map) };
 	void *p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
 		       -1, 0);
 
 	if (p == MAP_FAILED)
 		return NULL;
-	map.vaddr = (uintptr_t)p;
-	map.iova = iova;
-	map.size = 4096;
-	map.flags = VFIO_DMA_MAP_FLAG_READ;
-	if (ioctl(d->container, VFIO_IOMMU_MAP_DMA, &map)) {
+	if (vccw_dma_map(d->container, p, iova, 4096, false)) {
 		munmap(p, 4096);
 		return NULL;
 	}
@@ -270,11 +226,7 @@ static void *map_ro_page(struct vccw_dev *d, uint64_t iova)
 
 static void unmap_ro_page(struct vccw_dev *d, uint64_t iova, void *p)
 {
-	struct vfio_iommu_type1_dma_unmap um = {
-		.argsz = sizeof(um), .iova = iova, .size = 4096,
-	};
-
-	ioctl(d->container, VFIO_IOMMU_UNMAP_DMA, &um);
+	vccw_dma_unmap(d->container, iova, 4096);
 	munmap(p, 4096);
 }
 
@@ -315,7 +267,7 @@ static void data_chain_tic(struct __test_metadata *_metadata,
 			   struct vccw_dev *d, uint8_t cont_cmd, bool back)
 {
 	/* the in-tree driver judges each CCW by its own command code */
-	int ours = !strcmp(getenv("VFIO_CCW_DRIVER") ?: "", "ours");
+	bool ours = vccw_driver_is_ours();
 	uint8_t *a = vccw_ptr(d, 0x1000), *b = vccw_ptr(d, 0x2000);
 	uint64_t ro_iova = d->iova + RO_IOVA_OFF;
 	struct ccw1 *c = vccw_ptr(d, 0), *cont;
@@ -353,7 +305,7 @@ static void data_chain_tic(struct __test_metadata *_metadata,
 	cont->cda = vccw_addr(d, 0x2000);
 
 	ASSERT_EQ(0, run_cp_pinned(d, &irb, &pinned));
-	EXPECT_TRUE(good_end(&irb))
+	EXPECT_TRUE(vccw_good_end(&irb))
 		TH_LOG("dstat %02x cstat %02x", scsw_dstat(&irb.scsw),
 		       scsw_cstat(&irb.scsw));
 	EXPECT_EQ(0xff, a[0]);
@@ -379,7 +331,7 @@ static void data_chain_tic(struct __test_metadata *_metadata,
 	cont->cda = (uint32_t)ro_iova;
 	vccw_orb(d, &orb, 0, 0x11);
 	n = vccw_start(d, &orb);
-	acc = n == (ssize_t)sizeof(struct ccw_io_region);
+	acc = n == VCCW_IO_ACCEPTED;
 	if (acc)
 		EXPECT_EQ(0, wait_irb(d, &irb));
 	unmap_ro_page(d, ro_iova, ro);
@@ -391,9 +343,9 @@ static void data_chain_tic(struct __test_metadata *_metadata,
 	 */
 	if (acc && !ours && cont_cmd == CCW_CMD_NOOP) {
 		TH_LOG("%s driver: the continuation's page is not pinned",
-		       getenv("VFIO_CCW_DRIVER") ?: "this");
+		       vccw_driver());
 	} else {
-		EXPECT_EQ(-EPERM, n)
+		EXPECT_ERRNO(EPERM, n)
 			TH_LOG("data in a read-only mapping: START %s",
 			       acc ? "accepted" : strerror((int)-n));
 	}
@@ -427,14 +379,6 @@ TEST_F(io, data_chain_tic_back_to_noop)
 	data_chain_tic(_metadata, &self->d, CCW_CMD_NOOP, true);
 }
 
-static ssize_t async_cmd(struct vccw_dev *d, uint32_t cmd)
-{
-	struct ccw_cmd_region r = { .command = cmd };
-	ssize_t n = pwrite(d->device, &r, sizeof(r), d->async.offset);
-
-	return n < 0 ? -errno : n;
-}
-
 /* HSCH and CSCH on an idle subchannel: accepted, then an IRB; still usable. */
 TEST_F(io, halt_clear_idle)
 {
@@ -444,22 +388,22 @@ TEST_F(io, halt_clear_idle)
 	ssize_t n;
 
 	ASSERT_NE(0, d->async.size);
-	n = async_cmd(d, VFIO_CCW_ASYNC_CMD_HSCH);
+	n = vccw_async(d, VFIO_CCW_ASYNC_CMD_HSCH);
 	ASSERT_EQ((ssize_t)sizeof(struct ccw_cmd_region), n);
 	ASSERT_EQ(0, wait_irb(d, &irb));
 	EXPECT_NE(0, scsw_fctl(&irb.scsw) & SCSW_FCTL_HALT);
 
-	n = async_cmd(d, VFIO_CCW_ASYNC_CMD_CSCH);
+	n = vccw_async(d, VFIO_CCW_ASYNC_CMD_CSCH);
 	ASSERT_EQ((ssize_t)sizeof(struct ccw_cmd_region), n);
 	ASSERT_EQ(0, wait_irb(d, &irb));
 	EXPECT_NE(0, scsw_fctl(&irb.scsw) & SCSW_FCTL_CLEAR);
 
 	/* An unknown command is refused. */
-	EXPECT_EQ(-EINVAL, async_cmd(d, 0x80));
+	EXPECT_EQ(-EINVAL, vccw_async(d, 0x80));
 
 	sense_id_ccw(d, ccw, 0x1000, CCW_FLAG_SLI, 7);
 	ASSERT_EQ(0, run_cp(d, 0, &irb));
-	EXPECT_TRUE(good_end(&irb));
+	EXPECT_TRUE(vccw_good_end(&irb));
 }
 
 /*
@@ -498,22 +442,21 @@ static void busy_then(struct __test_metadata *_metadata, struct vccw_dev *d,
 	sense_id_ccw(d, ccw, 0x1000, CCW_FLAG_SLI, 7);
 	for (i = 0; i < 20; i++) {
 		n = start_retry(d, i, &tries);
-		ASSERT_EQ((ssize_t)sizeof(struct ccw_io_region), n)
+		ASSERT_ACCEPTED(n)
 			TH_LOG("round %d: START returned %zd", i, n);
 		/* Right behind it: busy, or already finished. */
-		n = async_cmd(d, cmd);
+		n = vccw_async(d, cmd);
 		/* The in-tree driver refuses with -EAGAIN while it works. */
 		ASSERT_TRUE(n == sizeof(struct ccw_cmd_region) || n == -EBUSY ||
-			    (n == -EAGAIN &&
-			     strcmp(getenv("VFIO_CCW_DRIVER") ?: "", "ours")))
+			    (n == -EAGAIN && !vccw_driver_is_ours()))
 			TH_LOG("async returned %zd", n);
 	}
 	/* The device accepts and completes a new START afterwards. */
 	n = start_retry(d, 99, &tries);
-	ASSERT_EQ((ssize_t)sizeof(struct ccw_io_region), n);
+	ASSERT_ACCEPTED(n);
 	do {
 		ASSERT_EQ(0, wait_irb(d, &irb));
-	} while (!good_end(&irb));
+	} while (!vccw_good_end(&irb));
 	while (vccw_take_irb(d, 500) > 0)
 		;
 }
@@ -563,7 +506,7 @@ static void *writer_fn(void *arg)
 
 		vccw_orb(w->d, &orb, 0, i);
 		n = vccw_start(w->d, &orb);
-		if (n == (ssize_t)sizeof(struct ccw_io_region))
+		if (n == VCCW_IO_ACCEPTED)
 			w->ok++;
 		else if (n == -EAGAIN)
 			w->eagain++;
@@ -599,7 +542,7 @@ TEST_F(io, two_writers_eagain_ebusy)
 	TH_LOG("accepted %d, -EAGAIN %d, -EBUSY %d", w[0].ok + w[1].ok,
 	       w[0].eagain + w[1].eagain, w[0].ebusy + w[1].ebusy);
 	ASSERT_EQ(0, run_cp(d, 0, &irb));
-	EXPECT_TRUE(good_end(&irb));
+	EXPECT_TRUE(vccw_good_end(&irb));
 }
 
 /* Close the device right after a START, then reopen and use it. */
@@ -616,8 +559,7 @@ TEST_F(io, close_with_io_in_flight)
 		ccw = vccw_ptr(d, 0);
 		sense_id_ccw(d, ccw, 0x1000, CCW_FLAG_SLI, 7);
 		vccw_orb(d, &orb, 0, i);
-		ASSERT_EQ((ssize_t)sizeof(struct ccw_io_region),
-			  vccw_start(d, &orb));
+		ASSERT_ACCEPTED(vccw_start(d, &orb));
 		vccw_close(d);
 		ret = vccw_open(d, vccw_uuid(0), &step);
 		ASSERT_EQ(0, ret) TH_LOG("reopen %d: %s: %s", i, step,
@@ -626,7 +568,7 @@ TEST_F(io, close_with_io_in_flight)
 	ccw = vccw_ptr(d, 0);
 	sense_id_ccw(d, ccw, 0x1000, CCW_FLAG_SLI, 7);
 	ASSERT_EQ(0, run_cp(d, 0, &irb));
-	EXPECT_TRUE(good_end(&irb));
+	EXPECT_TRUE(vccw_good_end(&irb));
 }
 
 /* Unmap the DMA range right after a START: the driver must unpin. */
@@ -634,8 +576,6 @@ TEST_F(io, dma_unmap_during_io)
 {
 	struct vccw_dev *d = &self->d;
 	struct ccw1 *ccw = vccw_ptr(d, 0);
-	struct vfio_iommu_type1_dma_unmap um = { .argsz = sizeof(um) };
-	struct vfio_iommu_type1_dma_map map = { .argsz = sizeof(map) };
 	struct cmd_orb orb;
 	struct irb_view irb;
 	int i;
@@ -643,25 +583,18 @@ TEST_F(io, dma_unmap_during_io)
 	for (i = 0; i < 10; i++) {
 		sense_id_ccw(d, ccw, 0x1000, CCW_FLAG_SLI, 7);
 		vccw_orb(d, &orb, 0, i);
-		ASSERT_EQ((ssize_t)sizeof(struct ccw_io_region),
-			  vccw_start(d, &orb));
-		um.iova = d->iova;
-		um.size = d->dma_size;
-		ASSERT_EQ(0, ioctl(d->container, VFIO_IOMMU_UNMAP_DMA, &um));
-		EXPECT_EQ(d->dma_size, um.size);
+		ASSERT_ACCEPTED(vccw_start(d, &orb));
+		ASSERT_EQ((long)d->dma_size,
+			  vccw_dma_unmap(d->container, d->iova, d->dma_size));
 		if (have_stats(d->uuid))
 			EXPECT_EQ(0, stat_of(d->uuid, "pinned_pages"));
-		map.vaddr = (uintptr_t)d->dma;
-		map.iova = d->iova;
-		map.size = d->dma_size;
-		map.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE;
-		ASSERT_EQ(0, ioctl(d->container, VFIO_IOMMU_MAP_DMA, &map));
+		ASSERT_EQ(0, vccw_dma_remap(d));
 		while (vccw_take_irb(d, 500) > 0)
 			;
 	}
 	sense_id_ccw(d, ccw, 0x1000, CCW_FLAG_SLI, 7);
 	ASSERT_EQ(0, run_cp(d, 0, &irb));
-	EXPECT_TRUE(good_end(&irb));
+	EXPECT_TRUE(vccw_good_end(&irb));
 }
 
 /* Does the file at @path contain @needle? */
@@ -700,7 +633,7 @@ TEST_F(io, chp_vary_off_on)
 	char path[96];
 	struct ccw1 *ccw = vccw_ptr(d, 0);
 	struct irb_view irb;
-	int ours = !strcmp(getenv("VFIO_CCW_DRIVER") ?: "", "ours");
+	bool ours = vccw_driver_is_ours();
 	int64_t ev;
 
 	ASSERT_EQ((ssize_t)sizeof(schib),
@@ -731,7 +664,7 @@ TEST_F(io, chp_vary_off_on)
 
 	sense_id_ccw(d, ccw, 0x1000, CCW_FLAG_SLI, 7);
 	ASSERT_EQ(0, run_cp(d, 0, &irb));
-	EXPECT_TRUE(good_end(&irb));
+	EXPECT_TRUE(vccw_good_end(&irb));
 }
 
 struct remapper {
@@ -739,7 +672,7 @@ struct remapper {
 	void *buf;
 	uint64_t iova;
 	size_t size;
-	volatile int stop;
+	atomic_int stop;
 	int rounds;
 	int err;
 };
@@ -748,20 +681,16 @@ struct remapper {
 static void *remap_fn(void *arg)
 {
 	struct remapper *r = arg;
-	struct vfio_iommu_type1_dma_unmap um = { .argsz = sizeof(um) };
-	struct vfio_iommu_type1_dma_map map = { .argsz = sizeof(map) };
+	int container = r->d->container;
+	long ret;
 
-	while (!r->stop && !r->err) {
-		um.iova = r->iova;
-		um.size = r->size;
-		if (ioctl(r->d->container, VFIO_IOMMU_UNMAP_DMA, &um))
-			r->err = errno;
-		map.vaddr = (uintptr_t)r->buf;
-		map.iova = r->iova;
-		map.size = r->size;
-		map.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE;
-		if (!r->err && ioctl(r->d->container, VFIO_IOMMU_MAP_DMA, &map))
-			r->err = errno;
+	while (!atomic_load(&r->stop) && !r->err) {
+		ret = vccw_dma_unmap(container, r->iova, r->size);
+		if (ret < 0)
+			r->err = (int)-ret;
+		if (!r->err)
+			r->err = -vccw_dma_map(container, r->buf, r->iova,
+					       r->size, true);
 		r->rounds++;
 	}
 	return NULL;
@@ -783,7 +712,6 @@ TEST_F(io, dma_unmap_elsewhere_keeps_io)
 	struct vccw_dev *d = &self->d;
 	struct ccw1 *ccw = vccw_ptr(d, 0);
 	uint8_t *data = vccw_ptr(d, 0x1000);
-	struct vfio_iommu_type1_dma_map map = { .argsz = sizeof(map) };
 	struct remapper r = { .d = d, .size = 0x10000 };
 	long retire0 = stat_of(d->uuid, "claims_retire");
 	struct irb_view irb;
@@ -794,11 +722,7 @@ TEST_F(io, dma_unmap_elsewhere_keeps_io)
 	r.buf = mmap(NULL, r.size, PROT_READ | PROT_WRITE,
 		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, r.buf);
-	map.vaddr = (uintptr_t)r.buf;
-	map.iova = r.iova;
-	map.size = r.size;
-	map.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE;
-	ASSERT_EQ(0, ioctl(d->container, VFIO_IOMMU_MAP_DMA, &map));
+	ASSERT_EQ(0, vccw_dma_map(d->container, r.buf, r.iova, r.size, true));
 	ASSERT_EQ(0, pthread_create(&t, NULL, remap_fn, &r));
 
 	for (i = 0; i < 200; i++) {
@@ -806,11 +730,11 @@ TEST_F(io, dma_unmap_elsewhere_keeps_io)
 		sense_id_ccw(d, ccw, 0x1000, CCW_FLAG_SLI, 7);
 		if (run_cp(d, 0, &irb))
 			break;
-		if (!good_end(&irb) || data[0] != 0xff || data[1] != 0x38)
+		if (!vccw_good_end(&irb) || data[0] != 0xff || data[1] != 0x38)
 			break;
 		done++;
 	}
-	r.stop = 1;
+	atomic_store(&r.stop, 1);
 	pthread_join(t, NULL);
 	EXPECT_EQ(0, r.err) TH_LOG("remap: %s", strerror(r.err));
 	EXPECT_EQ(200, done) TH_LOG("program %d ended badly", done);
@@ -845,7 +769,7 @@ TEST_F(io, trace_transitions)
 	size_t i;
 	int fd;
 
-	if (strcmp(getenv("VFIO_CCW_DRIVER") ?: "", "ours")) {
+	if (!vccw_driver_is_ours()) {
 		want = intree;
 		nwant = 1;
 	}
@@ -855,8 +779,8 @@ TEST_F(io, trace_transitions)
 	ASSERT_EQ(0, vccw_put(path, ""));
 	sense_id_ccw(d, ccw, 0x1000, CCW_FLAG_SLI, 7);
 	ASSERT_EQ(0, run_cp(d, 0, &irb));
-	EXPECT_TRUE(good_end(&irb));
-	usleep(100000);	/* Q runs after the eventfd; let it finish */
+	/* Q traces CLAIMED -> IDLE before it signals the eventfd. */
+	EXPECT_TRUE(vccw_good_end(&irb));
 	snprintf(path, sizeof(path), "%s/events/vfio_ccw/enable", t);
 	vccw_put(path, "0");
 
@@ -905,7 +829,7 @@ TEST_F(io, remove_request_while_open)
 
 	ASSERT_EQ(0, pthread_create(&t, NULL, vccw_remove_fn, &r));
 	p = (struct pollfd){ .fd = efd, .events = POLLIN };
-	EXPECT_EQ(1, poll(&p, 1, IO_TIMEOUT_MS)) TH_LOG("no request");
+	EXPECT_EQ(1, poll(&p, 1, VCCW_IO_TIMEOUT_MS)) TH_LOG("no request");
 	EXPECT_EQ((ssize_t)sizeof(v), read(efd, &v, sizeof(v)));
 	EXPECT_EQ(0, atomic_load(&r.done)) TH_LOG("removed while open");
 
@@ -922,7 +846,7 @@ TEST_F(io, remove_request_while_open)
 	self->frees0 = stat_of(uuid, "frees");
 	sense_id_ccw(d, vccw_ptr(d, 0), 0x1000, CCW_FLAG_SLI, 7);
 	ASSERT_EQ(0, run_cp(d, 0, &irb));
-	EXPECT_TRUE(good_end(&irb));
+	EXPECT_TRUE(vccw_good_end(&irb));
 }
 
 TEST_HARNESS_MAIN

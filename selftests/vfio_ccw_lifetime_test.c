@@ -26,22 +26,12 @@
  * debug hooks, fault injection, tracepoints and counters are ours.
  */
 #include <pthread.h>
-#include <stdatomic.h>
-#include <time.h>
 #include "vfio_ccw_util.h"
 #include "kselftest_harness.h"
 
 #define IO_TIMEOUT_MS	VCCW_IO_TIMEOUT_MS
 #define GONE_TIMEOUT_MS	60000	/* css unregisters from its own work */
 #define TRACING		"/sys/kernel/tracing"
-#define DBG_ROOT	"/sys/kernel/debug/vfio_ccw"
-
-static void msleep(int ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
 
 /* A number in a file (debugfs counters); -1 if unreadable. */
 static long read_long(const char *path)
@@ -61,7 +51,7 @@ static long root_counter(const char *name)
 {
 	char path[128];
 
-	snprintf(path, sizeof(path), "%s/%s", DBG_ROOT, name);
+	snprintf(path, sizeof(path), VCCW_DEBUGFS "/%s", name);
 	return read_long(path);
 }
 
@@ -73,27 +63,13 @@ static bool exists(const char *path)
 /* Poll until @path exists (@want) or not; false after @ms. */
 static bool wait_path(const char *path, bool want, int ms)
 {
-	int i;
-
-	for (i = 0; i < ms / 50; i++) {
-		if (exists(path) == want)
-			return true;
-		msleep(50);
-	}
-	return exists(path) == want;
+	return VCCW_WAIT_FOR(exists(path) == want, ms);
 }
 
 /* Poll until the root counter @name reads @want; false after @ms. */
 static bool wait_root_counter(const char *name, long want, int ms)
 {
-	int i;
-
-	for (i = 0; i < ms / 50; i++) {
-		if (root_counter(name) == want)
-			return true;
-		msleep(50);
-	}
-	return root_counter(name) == want;
+	return VCCW_WAIT_FOR(root_counter(name) == want, ms);
 }
 
 struct sch2 {
@@ -112,7 +88,7 @@ static void sch2_init(struct sch2 *s)
 		 s->uuid ?: "");
 	snprintf(s->css, sizeof(s->css), "/sys/bus/css/devices/%s",
 		 s->sch ?: "");
-	snprintf(s->hook, sizeof(s->hook), "%s/%s/hook", DBG_ROOT,
+	snprintf(s->hook, sizeof(s->hook), VCCW_DEBUGFS "/%s/hook",
 		 s->uuid ?: "");
 }
 
@@ -203,22 +179,6 @@ static ssize_t start(struct vccw_dev *d)
 
 	vccw_orb(d, &orb, 0, 0x1fe);
 	return vccw_start(d, &orb);
-}
-
-/* "held=<n>" of the hook file */
-static int hook_held(const struct sch2 *s)
-{
-	char buf[256], *p;
-	FILE *f = fopen(s->hook, "r");
-	size_t n;
-
-	if (!f)
-		return -1;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	p = strstr(buf, "held=");
-	return p ? atoi(p + 5) : -1;
 }
 
 /* ---------------------------------------------------------------------
@@ -347,7 +307,7 @@ FIXTURE_TEARDOWN(life)
 	int ret;
 
 	vccw_uninject();
-	vccw_put(DBG_ROOT "/probe_crw", "0");
+	vccw_put(VCCW_DEBUGFS "/probe_crw", "0");
 	if (exists(self->s.hook))
 		vccw_put(self->s.hook, "release");
 	if (self->d.device >= 0)
@@ -365,18 +325,17 @@ static void start_held(struct __test_metadata *_metadata, struct sch2 *s,
 		       struct vccw_dev *d)
 {
 	const char *step = "";
-	int ret, i;
+	int ret;
 
 	ret = vccw_open(d, s->uuid, &step);
 	ASSERT_EQ(0, ret) TH_LOG("%s: %s", step, strerror(-ret));
 	ASSERT_TRUE(vccw_good_sense_id(d));
 	ASSERT_EQ(0, vccw_put(s->hook, "hold irq"));
 	vccw_sense_id_prog(d);
-	ASSERT_EQ((ssize_t)sizeof(struct ccw_io_region), start(d));
-	for (i = 0; i < IO_TIMEOUT_MS / 50 && hook_held(s) < 1; i++)
-		msleep(50);
-	ASSERT_LE(1, hook_held(s)) TH_LOG("the START's IRB was not held");
-	EXPECT_EQ(2, vccw_stat(s->uuid, "own"));	/* SUBMITTED */
+	ASSERT_ACCEPTED(start(d));
+	ASSERT_TRUE(VCCW_WAIT_FOR(vccw_hook_held(s->uuid) >= 1, IO_TIMEOUT_MS))
+		TH_LOG("the START's IRB was not held");
+	EXPECT_EQ(VCCW_OWN_SUBMITTED, vccw_stat(s->uuid, "own"));
 }
 
 /* After a retire path: one START, one free, nothing pinned, word IDLE. */
@@ -386,7 +345,7 @@ static void check_books(struct __test_metadata *_metadata, struct sch2 *s,
 	EXPECT_EQ(vccw_stat(s->uuid, "starts") - starts0,
 		  vccw_stat(s->uuid, "frees") - frees0);
 	EXPECT_EQ(0, vccw_stat(s->uuid, "pinned_pages"));
-	EXPECT_EQ(0, vccw_stat(s->uuid, "own"));
+	EXPECT_EQ(VCCW_OWN_IDLE, vccw_stat(s->uuid, "own"));
 }
 
 /*
@@ -425,15 +384,13 @@ TEST_F_TIMEOUT(life, retire_reset_in_flight, 180)
 /* DMA unmap of the data page with a START in flight. */
 TEST_F_TIMEOUT(life, retire_unmap_in_flight, 180)
 {
-	struct vfio_iommu_type1_dma_unmap um = { .argsz = sizeof(um) };
 	long s0 = vccw_stat(self->s.uuid, "starts");
 	long f0 = vccw_stat(self->s.uuid, "frees");
 
 	start_held(_metadata, &self->s, &self->d);
-	um.iova = VCCW_IOVA_BASE;
-	um.size = VCCW_DMA_SIZE;
-	ASSERT_EQ(0, ioctl(self->d.container, VFIO_IOMMU_UNMAP_DMA, &um));
-	EXPECT_EQ(VCCW_DMA_SIZE, um.size);
+	ASSERT_EQ((long)VCCW_DMA_SIZE, vccw_dma_unmap(self->d.container,
+						      VCCW_IOVA_BASE,
+						      VCCW_DMA_SIZE));
 	check_retire_trace(_metadata, self->s.sch, 1, "unmap");
 	vccw_close(&self->d);
 	check_retire_trace(_metadata, self->s.sch, 0, "unmap, then close");
@@ -595,11 +552,11 @@ TEST_F_TIMEOUT(life, crw_freed_with_unopened_mdev, 180)
 TEST_F_TIMEOUT(life, probe_failure_frees_queued_crw, 180)
 {
 	ASSERT_EQ(0, mdev_remove(&self->s));
-	ASSERT_EQ(0, vccw_put(DBG_ROOT "/probe_crw", "1"));
+	ASSERT_EQ(0, vccw_put(VCCW_DEBUGFS "/probe_crw", "1"));
 	ASSERT_EQ(0, vccw_inject("vccw_register_vdev", -ENOMEM));
 	EXPECT_EQ(-ENOMEM, mdev_create(&self->s));
 	vccw_uninject();
-	ASSERT_EQ(0, vccw_put(DBG_ROOT "/probe_crw", "0"));
+	ASSERT_EQ(0, vccw_put(VCCW_DEBUGFS "/probe_crw", "0"));
 	EXPECT_FALSE(exists(self->s.mdev));
 	EXPECT_EQ(self->crws0, root_counter("crws")) TH_LOG("CRWs leaked");
 }
@@ -669,7 +626,7 @@ TEST_F_TIMEOUT(life, set_irqs_count_zero, 180)
 
 int main(int argc, char **argv)
 {
-	if (strcmp(getenv("VFIO_CCW_DRIVER") ?: "", "ours")) {
+	if (!vccw_driver_is_ours()) {
 		printf("TAP version 13\n1..0 # SKIP debug hooks exist only in our driver\n");
 		return 0;
 	}

@@ -11,13 +11,10 @@
  * the program reports an empty plan.
  */
 #include <pthread.h>
-#include <time.h>
 #include "vfio_ccw_util.h"
 #include "kselftest_harness.h"
 
 #define IO_TIMEOUT_MS	VCCW_IO_TIMEOUT_MS
-
-static char dbg[256];
 
 static long stat_of(const char *name)
 {
@@ -26,78 +23,57 @@ static long stat_of(const char *name)
 
 static int hook(const char *cmd)
 {
-	char path[320];
-
-	snprintf(path, sizeof(path), "%s/hook", dbg);
-	return vccw_put(path, cmd);
+	return vccw_hook(vccw_uuid(0), cmd);
 }
 
-/* waiting= and passes= of the hook file */
-static int hook_state(unsigned int *waiting, unsigned long *passes)
+/* Somebody is held at the armed hook (the first mdev's). */
+static bool hook_waiting(void)
 {
-	char path[320], armed[32];
-	FILE *f;
-	int n;
+	struct vccw_hook_state h;
 
-	snprintf(path, sizeof(path), "%s/hook", dbg);
-	f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	n = fscanf(f, "armed=%31s waiting=%u passes=%lu", armed, waiting,
-		   passes);
-	fclose(f);
-	return n == 3 ? 0 : -EPROTO;
+	return !vccw_hook_read(vccw_uuid(0), &h) && h.waiting;
 }
 
-static void msleep(int ms)
+/* The armed hook was passed more than @passes0 times. */
+static bool hook_passed(unsigned long passes0)
 {
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	struct vccw_hook_state h;
 
-	nanosleep(&ts, NULL);
+	return !vccw_hook_read(vccw_uuid(0), &h) && h.passes > passes0;
 }
 
 /* Poll until somebody is held at the armed hook; false on timeout. */
 static bool wait_held(void)
 {
-	unsigned int w;
-	unsigned long p;
-	int i;
-
-	for (i = 0; i < 400; i++) {
-		if (!hook_state(&w, &p) && w)
-			return true;
-		msleep(50);
-	}
-	return false;
+	return VCCW_WAIT_FOR(hook_waiting(), IO_TIMEOUT_MS);
 }
 
 /* Step once and wait until that pass went through. */
 static bool step_one(void)
 {
-	unsigned int w;
-	unsigned long p0, p;
-	int i;
+	struct vccw_hook_state h;
 
-	if (hook_state(&w, &p0) || hook("step"))
+	if (vccw_hook_read(vccw_uuid(0), &h) || hook("step"))
 		return false;
-	for (i = 0; i < 400; i++) {
-		if (!hook_state(&w, &p) && p > p0)
-			return true;
-		msleep(50);
-	}
-	return false;
+	return VCCW_WAIT_FOR(hook_passed(h.passes), IO_TIMEOUT_MS);
 }
 
 static bool wait_stat(const char *name, long want)
 {
-	int i;
+	return VCCW_WAIT_FOR(stat_of(name) >= want, IO_TIMEOUT_MS);
+}
 
-	for (i = 0; i < 400; i++) {
-		if (stat_of(name) >= want)
-			return true;
-		msleep(50);
-	}
-	return false;
+/*
+ * The thread that stores its id in @tid and sets @done when its call
+ * returned is seen asleep in that call (within IO_TIMEOUT_MS) while
+ * @done is still clear; false if the call returned.
+ */
+static bool blocked_not_done(atomic_int *tid, atomic_int *done)
+{
+	return VCCW_WAIT_FOR(atomic_load(done) ||
+			     (atomic_load(tid) &&
+			      vccw_task_blocked(atomic_load(tid))),
+			     IO_TIMEOUT_MS) && !atomic_load(done);
 }
 
 static ssize_t start(struct vccw_dev *d)
@@ -106,14 +82,6 @@ static ssize_t start(struct vccw_dev *d)
 
 	vccw_orb(d, &orb, 0, 0x77);
 	return vccw_start(d, &orb);
-}
-
-static ssize_t async_cmd(struct vccw_dev *d, uint32_t cmd)
-{
-	struct ccw_cmd_region r = { .command = cmd };
-	ssize_t n = pwrite(d->device, &r, sizeof(r), d->async.offset);
-
-	return n < 0 ? -errno : n;
 }
 
 FIXTURE(race) {
@@ -128,7 +96,6 @@ FIXTURE_SETUP(race)
 	int ret;
 
 	ASSERT_NE(NULL, uuid);
-	snprintf(dbg, sizeof(dbg), "/sys/kernel/debug/vfio_ccw/%s", uuid);
 	ret = vccw_open(&self->d, uuid, &step);
 	ASSERT_EQ(0, ret) TH_LOG("%s: %s", step, strerror(-ret));
 	ASSERT_EQ(0, hook("release")) TH_LOG("module built without hooks?");
@@ -143,7 +110,7 @@ FIXTURE_TEARDOWN(race)
 	hook("release");
 	vccw_close(&self->d);
 	EXPECT_EQ(0, stat_of("pinned_pages"));
-	EXPECT_EQ(0, stat_of("own"));
+	EXPECT_EQ(VCCW_OWN_IDLE, stat_of("own"));
 	EXPECT_EQ(stat_of("starts") - self->starts0,
 		  stat_of("frees") - self->frees0);
 }
@@ -165,20 +132,20 @@ TEST_F(race, P2_clear_start_collision)
 
 	ASSERT_EQ(0, hook("arm work"));
 	ASSERT_EQ((ssize_t)sizeof(struct ccw_cmd_region),
-		  async_cmd(d, VFIO_CCW_ASYNC_CMD_CSCH));
+		  vccw_async(d, VFIO_CCW_ASYNC_CMD_CSCH));
 	ASSERT_TRUE(wait_held()) TH_LOG("Q never reached the hook");
 
 	vccw_sense_id_prog(d);
-	ASSERT_EQ((ssize_t)sizeof(struct ccw_io_region), start(d));
+	ASSERT_ACCEPTED(start(d));
 	/* The START's final IRB: I claims it at interrupt time. */
 	ASSERT_TRUE(wait_stat("claims_irq", self->claims_irq0 + 1));
-	EXPECT_EQ(3, stat_of("own"));	/* CLAIMED, not yet freed */
+	EXPECT_EQ(VCCW_OWN_CLAIMED, stat_of("own"));
 
 	/* Q processes the clear's IRB. */
 	ASSERT_TRUE(step_one());
 	ASSERT_TRUE(wait_held());
 	EXPECT_EQ(self->frees0, stat_of("frees"));	/* (*) */
-	EXPECT_EQ(3, stat_of("own"));
+	EXPECT_EQ(VCCW_OWN_CLAIMED, stat_of("own"));
 	ASSERT_EQ(0, vccw_read_irb(d, &irb));
 	EXPECT_NE(0, scsw_fctl(&irb.scsw) & SCSW_FCTL_CLEAR);
 
@@ -187,7 +154,7 @@ TEST_F(race, P2_clear_start_collision)
 	ASSERT_EQ(0, hook("release"));
 	ASSERT_TRUE(wait_stat("frees", self->frees0 + 1));
 	EXPECT_EQ(self->frees0 + 1, stat_of("frees"));
-	EXPECT_EQ(0, stat_of("own"));
+	EXPECT_EQ(VCCW_OWN_IDLE, stat_of("own"));
 	ASSERT_EQ(0, vccw_read_irb(d, &irb));
 	EXPECT_NE(0, scsw_fctl(&irb.scsw) & SCSW_FCTL_START);
 	EXPECT_TRUE(vccw_good_sense_id(d));
@@ -208,7 +175,7 @@ static void final_irb_frees_once(struct __test_metadata *_metadata,
 	ASSERT_LT(0, vccw_wait_io(d, IO_TIMEOUT_MS));
 	ASSERT_TRUE(wait_stat("frees", frees0 + 1));
 	EXPECT_EQ(frees0 + 1, stat_of("frees"));
-	EXPECT_EQ(0, stat_of("own"));
+	EXPECT_EQ(VCCW_OWN_IDLE, stat_of("own"));
 	ASSERT_EQ(0, vccw_read_irb(d, &irb));
 	EXPECT_NE(0, scsw_fctl(&irb.scsw) & SCSW_FCTL_START);
 	EXPECT_EQ(0, scsw_actl(&irb.scsw) &
@@ -239,12 +206,12 @@ TEST_F(race, P3_intermediate_then_final)
 	ASSERT_EQ(0, hook("arm work"));
 	ASSERT_EQ(0, hook("after-ssch intermediate"));
 	vccw_sense_id_prog(d);
-	ASSERT_EQ((ssize_t)sizeof(struct ccw_io_region), start(d));
+	ASSERT_ACCEPTED(start(d));
 	ASSERT_TRUE(wait_held()) TH_LOG("Q never reached the hook");
 	ASSERT_TRUE(wait_stat("irb_final", final0 + 1));
 	EXPECT_EQ(inter0 + 1, stat_of("irb_intermediate"));
 	EXPECT_EQ(self->claims_irq0 + 1, stat_of("claims_irq"));
-	EXPECT_EQ(3, stat_of("own"));	/* CLAIMED by I, Q not there yet */
+	EXPECT_EQ(VCCW_OWN_CLAIMED, stat_of("own"));
 
 	/* Q processes the intermediate IRB. */
 	ASSERT_TRUE(step_one());
@@ -280,7 +247,7 @@ TEST_F(race, P5_unsolicited_while_submitted)
 	ASSERT_EQ(0, hook("arm work"));
 	ASSERT_EQ(0, hook("after-ssch unsolicited"));
 	vccw_sense_id_prog(d);
-	ASSERT_EQ((ssize_t)sizeof(struct ccw_io_region), start(d));
+	ASSERT_ACCEPTED(start(d));
 	ASSERT_TRUE(wait_held()) TH_LOG("Q never reached the hook");
 	ASSERT_TRUE(wait_stat("claims_irq", self->claims_irq0 + 1));
 	EXPECT_EQ(unsol0 + 1, stat_of("irb_unsolicited"));
@@ -289,7 +256,7 @@ TEST_F(race, P5_unsolicited_while_submitted)
 	ASSERT_TRUE(step_one());
 	ASSERT_LT(0, vccw_wait_io(d, IO_TIMEOUT_MS));
 	EXPECT_EQ(self->frees0, stat_of("frees"));	/* (*) */
-	EXPECT_EQ(3, stat_of("own"));
+	EXPECT_EQ(VCCW_OWN_CLAIMED, stat_of("own"));
 	ASSERT_EQ(0, vccw_read_irb(d, &irb));
 	EXPECT_EQ(SCSW_STCTL_ALERT | SCSW_STCTL_STATUS_PEND,
 		  scsw_stctl(&irb.scsw));
@@ -303,15 +270,17 @@ TEST_F(race, P5_unsolicited_while_submitted)
 
 struct closer {
 	int fd;
-	volatile int done;
+	atomic_int tid;
+	atomic_int done;
 };
 
 static void *close_fn(void *arg)
 {
 	struct closer *c = arg;
 
+	atomic_store(&c->tid, gettid());
 	close(c->fd);
-	c->done = 1;
+	atomic_store(&c->done, 1);
 	return NULL;
 }
 
@@ -325,23 +294,22 @@ static void *close_fn(void *arg)
 TEST_F(race, P4_work_vs_retire)
 {
 	struct vccw_dev *d = &self->d;
-	struct closer c;
+	struct closer c = { 0 };
 	pthread_t t;
 	const char *step = "";
 	int ret;
 
 	ASSERT_EQ(0, hook("arm work"));
 	vccw_sense_id_prog(d);
-	ASSERT_EQ((ssize_t)sizeof(struct ccw_io_region), start(d));
+	ASSERT_ACCEPTED(start(d));
 	ASSERT_TRUE(wait_held());
 	ASSERT_TRUE(wait_stat("claims_irq", self->claims_irq0 + 1));
 
 	c.fd = d->device;
-	c.done = 0;
 	d->device = -1;
 	ASSERT_EQ(0, pthread_create(&t, NULL, close_fn, &c));
-	msleep(500);
-	EXPECT_EQ(0, c.done) TH_LOG("close did not wait for the work item");
+	EXPECT_TRUE(blocked_not_done(&c.tid, &c.done))
+		TH_LOG("close did not wait for the work item");
 	EXPECT_EQ(self->frees0, stat_of("frees"));
 
 	ASSERT_EQ(0, hook("release"));
@@ -359,7 +327,6 @@ TEST_F(race, P4_work_vs_retire)
 struct starter {
 	struct vccw_dev *d;
 	ssize_t ret;
-	volatile int done;
 };
 
 static void *start_fn(void *arg)
@@ -367,25 +334,23 @@ static void *start_fn(void *arg)
 	struct starter *s = arg;
 
 	s->ret = start(s->d);
-	s->done = 1;
 	return NULL;
 }
 
 struct unmapper {
 	struct vccw_dev *d;
-	int ret;
-	volatile int done;
+	long ret;
+	atomic_int tid;
+	atomic_int done;
 };
 
 static void *unmap_fn(void *arg)
 {
 	struct unmapper *u = arg;
-	struct vfio_iommu_type1_dma_unmap um = {
-		.argsz = sizeof(um), .iova = u->d->iova, .size = u->d->dma_size,
-	};
 
-	u->ret = ioctl(u->d->container, VFIO_IOMMU_UNMAP_DMA, &um) ? -errno : 0;
-	u->done = 1;
+	atomic_store(&u->tid, gettid());
+	u->ret = vccw_dma_unmap(u->d->container, u->d->iova, u->d->dma_size);
+	atomic_store(&u->done, 1);
 	return NULL;
 }
 
@@ -400,7 +365,6 @@ static void *unmap_fn(void *arg)
 TEST_F(race, P4_retire_vs_writer)
 {
 	struct vccw_dev *d = &self->d;
-	struct vfio_iommu_type1_dma_map map = { .argsz = sizeof(map) };
 	struct starter s = { .d = d };
 	struct unmapper u = { .d = d };
 	pthread_t ts, tu;
@@ -409,28 +373,24 @@ TEST_F(race, P4_retire_vs_writer)
 	vccw_sense_id_prog(d);
 	ASSERT_EQ(0, pthread_create(&ts, NULL, start_fn, &s));
 	ASSERT_TRUE(wait_held());
-	EXPECT_EQ(1, stat_of("own"));	/* TRANSLATING */
+	EXPECT_EQ(VCCW_OWN_TRANSLATING, stat_of("own"));
 	EXPECT_LT(0, stat_of("pinned_pages"));
 
 	ASSERT_EQ(0, pthread_create(&tu, NULL, unmap_fn, &u));
-	msleep(500);
-	EXPECT_EQ(0, u.done) TH_LOG("unmap did not wait for the writer"); /* (*) */
+	EXPECT_TRUE(blocked_not_done(&u.tid, &u.done))
+		TH_LOG("unmap did not wait for the writer"); /* (*) */
 
 	ASSERT_EQ(0, hook("release"));
 	pthread_join(ts, NULL);
 	pthread_join(tu, NULL);
-	EXPECT_EQ(0, u.ret);
-	EXPECT_EQ((ssize_t)sizeof(struct ccw_io_region), s.ret);
+	EXPECT_EQ((long)d->dma_size, u.ret);
+	EXPECT_ACCEPTED(s.ret);
 	EXPECT_EQ(0, stat_of("pinned_pages"));
 	while (vccw_take_irb(d, 500) > 0)
 		;
 	EXPECT_EQ(self->frees0 + 1, stat_of("frees"));
 
-	map.vaddr = (uintptr_t)d->dma;
-	map.iova = d->iova;
-	map.size = d->dma_size;
-	map.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE;
-	ASSERT_EQ(0, ioctl(d->container, VFIO_IOMMU_MAP_DMA, &map));
+	ASSERT_EQ(0, vccw_dma_remap(d));
 	EXPECT_TRUE(vccw_good_sense_id(d));
 }
 
@@ -457,14 +417,14 @@ TEST_F(race, P5_unsolicited_during_translation)
 	vccw_sense_id_prog(d);
 	ASSERT_EQ(0, pthread_create(&ts, NULL, start_fn, &s));
 	ASSERT_TRUE(wait_held()) TH_LOG("W never reached the hook");
-	EXPECT_EQ(1, stat_of("own"));	/* TRANSLATING */
+	EXPECT_EQ(VCCW_OWN_TRANSLATING, stat_of("own"));
 
 	ASSERT_EQ(0, hook("inject unsolicited"));
 	ASSERT_LT(0, vccw_wait_io(d, IO_TIMEOUT_MS));
 	EXPECT_EQ(unsol0 + 1, stat_of("irb_unsolicited"));
 	EXPECT_EQ(self->frees0, stat_of("frees"));	/* (*) */
 	EXPECT_EQ(self->claims_irq0, stat_of("claims_irq"));
-	EXPECT_EQ(1, stat_of("own"));
+	EXPECT_EQ(VCCW_OWN_TRANSLATING, stat_of("own"));
 	EXPECT_LT(0, stat_of("pinned_pages"));
 	ASSERT_EQ(0, vccw_read_irb(d, &irb));
 	EXPECT_EQ(SCSW_STCTL_ALERT | SCSW_STCTL_STATUS_PEND,
@@ -473,7 +433,7 @@ TEST_F(race, P5_unsolicited_during_translation)
 
 	ASSERT_EQ(0, hook("release"));
 	pthread_join(ts, NULL);
-	ASSERT_EQ((ssize_t)sizeof(struct ccw_io_region), s.ret);
+	ASSERT_ACCEPTED(s.ret);
 	ASSERT_LT(0, vccw_wait_io(d, IO_TIMEOUT_MS));
 	ASSERT_TRUE(wait_stat("frees", self->frees0 + 1));
 	EXPECT_EQ(self->frees0 + 1, stat_of("frees"));
@@ -485,60 +445,10 @@ TEST_F(race, P5_unsolicited_during_translation)
 	EXPECT_EQ(0, stat_of("pinned_pages"));
 }
 
-/* Write @cmd to the hook file of the mdev @uuid. */
-static int hook_of(const char *uuid, const char *cmd)
-{
-	char path[320];
-
-	snprintf(path, sizeof(path), "/sys/kernel/debug/vfio_ccw/%s/hook",
-		 uuid);
-	return vccw_put(path, cmd);
-}
-
-/* held= of the hook file of @uuid: IRBs the hook holds back from I. */
-static int hook_held(const char *uuid)
-{
-	char path[320], line[256];
-	const char *p;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/kernel/debug/vfio_ccw/%s/hook",
-		 uuid);
-	f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	p = fgets(line, sizeof(line), f) ? strstr(line, "held=") : NULL;
-	fclose(f);
-	return p ? atoi(p + 5) : -EPROTO;
-}
-
 static bool wait_held_irb(const char *uuid)
 {
-	int i;
-
-	for (i = 0; i < 400 && hook_held(uuid) < 1; i++)
-		msleep(50);
-	return hook_held(uuid) == 1;
-}
-
-static int dma_unmap(struct vccw_dev *d)
-{
-	struct vfio_iommu_type1_dma_unmap um = {
-		.argsz = sizeof(um), .iova = d->iova, .size = d->dma_size,
-	};
-
-	return ioctl(d->container, VFIO_IOMMU_UNMAP_DMA, &um) ? -errno : 0;
-}
-
-static int dma_map(struct vccw_dev *d)
-{
-	struct vfio_iommu_type1_dma_map map = {
-		.argsz = sizeof(map), .vaddr = (uintptr_t)d->dma,
-		.iova = d->iova, .size = d->dma_size,
-		.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
-	};
-
-	return ioctl(d->container, VFIO_IOMMU_MAP_DMA, &map) ? -errno : 0;
+	return VCCW_WAIT_FOR(vccw_hook_held(uuid) >= 1, IO_TIMEOUT_MS) &&
+	       vccw_hook_held(uuid) == 1;
 }
 
 /*
@@ -576,41 +486,43 @@ TEST_F(race, P4_unmap_peek_vs_work)
 
 	dropped1 = stat_of("irb_dropped");
 	dropped2 = vccw_stat(u2, "irb_dropped");
-	ASSERT_EQ(0, hook_of(u1, "hold irq"));
-	ASSERT_EQ(0, hook_of(u2, "hold irq"));
+	ASSERT_EQ(0, vccw_hook(u1, "hold irq"));
+	ASSERT_EQ(0, vccw_hook(u2, "hold irq"));
 	vccw_sense_id_prog(d);
-	ASSERT_EQ((ssize_t)sizeof(struct ccw_io_region), start(d));
+	ASSERT_ACCEPTED(start(d));
 	ASSERT_TRUE(wait_held_irb(u1)) TH_LOG("mdev1's IRB not held");
 	vccw_sense_id_prog(&d2);
-	ASSERT_EQ((ssize_t)sizeof(struct ccw_io_region), start(&d2));
+	ASSERT_ACCEPTED(start(&d2));
 	ASSERT_TRUE(wait_held_irb(u2)) TH_LOG("mdev2's IRB not held");
-	EXPECT_EQ(2, stat_of("own"));	/* SUBMITTED */
-	EXPECT_EQ(2, vccw_stat(u2, "own"));
+	EXPECT_EQ(VCCW_OWN_SUBMITTED, stat_of("own"));
+	EXPECT_EQ(VCCW_OWN_SUBMITTED, vccw_stat(u2, "own"));
 	deliv1 = stat_of("irb_delivered");
 	deliv2 = vccw_stat(u2, "irb_delivered");
 
 	/* mdev2's window: its cp ends, mdev1's stays. */
-	ASSERT_EQ(0, dma_unmap(&d2));
+	ASSERT_EQ((long)d2.dma_size,
+		  vccw_dma_unmap(d2.container, d2.iova, d2.dma_size));
 	EXPECT_EQ(retire2 + 1, vccw_stat(u2, "claims_retire"));
 	EXPECT_EQ(frees2 + 1, vccw_stat(u2, "frees"));
 	EXPECT_EQ(0, vccw_stat(u2, "pinned_pages"));
 	EXPECT_EQ(self->claims_retire0, stat_of("claims_retire"));	/* (*) */
 	EXPECT_EQ(self->frees0, stat_of("frees"));
-	EXPECT_EQ(2, stat_of("own"));
+	EXPECT_EQ(VCCW_OWN_SUBMITTED, stat_of("own"));
 	EXPECT_LT(0, stat_of("pinned_pages"));
 
 	/* mdev1's own window: now its cp ends. */
-	ASSERT_EQ(0, dma_unmap(d));
+	ASSERT_EQ((long)d->dma_size,
+		  vccw_dma_unmap(d->container, d->iova, d->dma_size));
 	EXPECT_EQ(self->claims_retire0 + 1, stat_of("claims_retire"));
 	EXPECT_EQ(self->frees0 + 1, stat_of("frees"));
-	EXPECT_EQ(0, stat_of("own"));
+	EXPECT_EQ(VCCW_OWN_IDLE, stat_of("own"));
 	EXPECT_EQ(0, stat_of("pinned_pages"));
 
 	/* The stopped cps' IRBs are void: dropped, nothing claimed or freed. */
 	EXPECT_EQ(dropped1 + 1, stat_of("irb_dropped"));
 	EXPECT_EQ(dropped2 + 1, vccw_stat(u2, "irb_dropped"));
-	ASSERT_EQ(0, hook_of(u1, "release irq"));
-	ASSERT_EQ(0, hook_of(u2, "release irq"));
+	ASSERT_EQ(0, vccw_hook(u1, "release irq"));
+	ASSERT_EQ(0, vccw_hook(u2, "release irq"));
 	EXPECT_EQ(deliv1, stat_of("irb_delivered")) TH_LOG("held IRB replayed (**)");
 	EXPECT_EQ(deliv2, vccw_stat(u2, "irb_delivered"));
 	EXPECT_EQ(self->claims_irq0, stat_of("claims_irq"));
@@ -618,8 +530,8 @@ TEST_F(race, P4_unmap_peek_vs_work)
 	EXPECT_EQ(self->frees0 + 1, stat_of("frees"));
 	EXPECT_EQ(frees2 + 1, vccw_stat(u2, "frees"));
 
-	ASSERT_EQ(0, dma_map(d));
-	ASSERT_EQ(0, dma_map(&d2));
+	ASSERT_EQ(0, vccw_dma_remap(d));
+	ASSERT_EQ(0, vccw_dma_remap(&d2));
 	EXPECT_TRUE(vccw_good_sense_id(d));
 	EXPECT_TRUE(vccw_good_sense_id(&d2));
 	vccw_close(&d2);
@@ -680,7 +592,7 @@ TEST_F(race, fault_injection_start_path)
 		if (cases[i].want == -ENODEV)
 			ASSERT_EQ(0, vary_on_first_path(d));
 		EXPECT_EQ(0, stat_of("pinned_pages"));
-		EXPECT_EQ(0, stat_of("own"));
+		EXPECT_EQ(VCCW_OWN_IDLE, stat_of("own"));
 		EXPECT_EQ(s0, stat_of("starts"));
 		EXPECT_TRUE(vccw_good_sense_id(d)) TH_LOG("after %s", cases[i].fn);
 	}
@@ -709,7 +621,7 @@ TEST_F(race, cc3_takes_the_paths_out)
 	vccw_orb(d, &orb, 0, 0x33);
 	orb.lpm = 0;
 	n = vccw_start(d, &orb);
-	if (n == (ssize_t)sizeof(struct ccw_io_region)) {
+	if (n == VCCW_IO_ACCEPTED) {
 		ASSERT_LT(0, vccw_wait_io(d, IO_TIMEOUT_MS));
 		ASSERT_EQ(0, vccw_read_irb(d, &irb));
 		EXPECT_EQ(3, scsw_cc(&irb.scsw))
@@ -722,7 +634,7 @@ TEST_F(race, cc3_takes_the_paths_out)
 	vccw_orb(d, &orb, 0, 0x34);
 	orb.lpm = 0;
 	vccw_sense_id_prog(d);
-	ASSERT_EQ((ssize_t)sizeof(struct ccw_io_region), vccw_start(d, &orb));
+	ASSERT_ACCEPTED(vccw_start(d, &orb));
 	ASSERT_LT(0, vccw_wait_io(d, IO_TIMEOUT_MS));
 	ASSERT_EQ(0, vccw_read_irb(d, &irb));
 	/* (QEMU leaves the deferred cc of the last IRB in this SCSW.) */
@@ -748,14 +660,14 @@ TEST_F(race, P5_deferred_cc)
 	for (cc = 1; cc <= 3; cc += 2) {
 		ASSERT_EQ(0, vccw_inject("vccw_inject_deferred_cc", -cc));
 		vccw_sense_id_prog(d);
-		ASSERT_EQ((ssize_t)sizeof(struct ccw_io_region), start(d));
+		ASSERT_ACCEPTED(start(d));
 		ASSERT_LT(0, vccw_wait_io(d, IO_TIMEOUT_MS));
 		vccw_uninject();
 		ASSERT_EQ(0, vccw_read_irb(d, &irb));
 		EXPECT_EQ(cc, scsw_cc(&irb.scsw));
 		ASSERT_TRUE(wait_stat("frees", frees0 + 1)) TH_LOG("cc %d", cc);
 		EXPECT_EQ(frees0 + 1, stat_of("frees"));
-		EXPECT_EQ(0, stat_of("own"));
+		EXPECT_EQ(VCCW_OWN_IDLE, stat_of("own"));
 		EXPECT_EQ(0, stat_of("pinned_pages"));
 		EXPECT_TRUE(vccw_good_sense_id(d));
 		frees0 += 2;	/* the deferred one and good_sense_id's */
@@ -785,17 +697,17 @@ TEST_F(race, ring_full_keeps_claim)
 	ASSERT_EQ(0, hook("arm work"));
 	for (i = 0; i < RING_SIZE + 8; i++) {
 		ASSERT_EQ((ssize_t)sizeof(struct ccw_cmd_region),
-			  async_cmd(d, VFIO_CCW_ASYNC_CMD_CSCH));
+			  vccw_async(d, VFIO_CCW_ASYNC_CMD_CSCH));
 		ASSERT_TRUE(wait_stat("irb_solicited", sol0 + i + 1))
 			TH_LOG("no IRB for clear %d", i);
 	}
 	EXPECT_EQ(drop0 + 8, stat_of("irb_dropped"));
 
 	vccw_sense_id_prog(d);
-	ASSERT_EQ((ssize_t)sizeof(struct ccw_io_region), start(d));
+	ASSERT_ACCEPTED(start(d));
 	ASSERT_TRUE(wait_stat("claims_irq", self->claims_irq0 + 1));
 	EXPECT_EQ(drop0 + 9, stat_of("irb_dropped"));
-	EXPECT_EQ(3, stat_of("own"));
+	EXPECT_EQ(VCCW_OWN_CLAIMED, stat_of("own"));
 
 	/*
 	 * Q goes on: the 32 IRBs come one per signal, each let in by the
@@ -809,7 +721,7 @@ TEST_F(race, ring_full_keeps_claim)
 	ASSERT_TRUE(wait_stat("frees", self->frees0 + 1));
 	EXPECT_EQ(deliv0 + RING_SIZE, stat_of("irb_delivered"));
 	EXPECT_EQ(self->frees0 + 1, stat_of("frees"));
-	EXPECT_EQ(0, stat_of("own"));	/* (*) */
+	EXPECT_EQ(VCCW_OWN_IDLE, stat_of("own"));	/* (*) */
 	EXPECT_TRUE(vccw_good_sense_id(d));
 }
 
@@ -832,7 +744,7 @@ TEST_F(race, slow_reader_gets_every_irb)
 
 	for (i = 0; i < 3; i++) {
 		ASSERT_EQ((ssize_t)sizeof(struct ccw_cmd_region),
-			  async_cmd(d, VFIO_CCW_ASYNC_CMD_CSCH));
+			  vccw_async(d, VFIO_CCW_ASYNC_CMD_CSCH));
 		ASSERT_TRUE(wait_stat("irb_solicited", sol0 + i + 1))
 			TH_LOG("no IRB for clear %d", i);
 		ASSERT_EQ(0, hook("inject unsolicited"));
@@ -922,7 +834,7 @@ TEST_F(race, crw_chp_offline_online)
 
 int main(int argc, char **argv)
 {
-	if (strcmp(getenv("VFIO_CCW_DRIVER") ?: "", "ours")) {
+	if (!vccw_driver_is_ours()) {
 		printf("TAP version 13\n1..0 # SKIP debug hooks exist only in our driver\n");
 		return 0;
 	}

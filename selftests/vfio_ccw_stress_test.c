@@ -31,11 +31,10 @@
  */
 #include <pthread.h>
 #include <sched.h>
-#include <time.h>
 #include "vfio_ccw_util.h"
 #include "kselftest_harness.h"
 
-#define IO_TIMEOUT_MS	20000	/* hang guard for one awaited IRB */
+#define IO_TIMEOUT_MS	VCCW_IO_TIMEOUT_MS
 #define QUIET_MS	300	/* the eventfd is drained once quiet this long */
 #define TEST_TIMEOUT_S	600	/* harness guard; the bound is iterations */
 
@@ -68,33 +67,19 @@ struct kstats {
 
 static int read_kstats(const char *uuid, struct kstats *s)
 {
-	char path[256], key[64];
-	long v;
-	int i, found = 0;
-	FILE *f;
+	struct vccw_stats all;
+	int i;
 
 	memset(s, 0, sizeof(*s));
-	snprintf(path, sizeof(path), "/sys/kernel/debug/vfio_ccw/%s/stats",
-		 uuid);
-	f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	while (fscanf(f, "%63s %ld", key, &v) == 2) {
-		for (i = 0; i < S_NR; i++) {
-			if (!strcmp(key, stat_names[i])) {
-				s->v[i] = v;
-				found |= 1 << i;
-			}
-		}
+	if (!vccw_stats_read(uuid, &all))
+		return -ENOENT;
+	s->ok = 1;
+	for (i = 0; i < S_NR; i++) {
+		s->v[i] = vccw_stats_get(&all, stat_names[i]);
+		if (s->v[i] < 0)
+			s->ok = 0;
 	}
-	fclose(f);
-	s->ok = found == (1 << S_NR) - 1;
 	return s->ok ? 0 : -ENOENT;
-}
-
-static int driver_is_ours(void)
-{
-	return !strcmp(getenv("VFIO_CCW_DRIVER") ?: "", "ours");
 }
 
 static double stress_scale(void)
@@ -229,7 +214,7 @@ static ssize_t do_start(struct load *L, uint32_t intparm)
 	vccw_orb(&L->d, &orb, CP_OFF, intparm);
 	n = vccw_start(&L->d, &orb);
 	ADD(L->attempts, 1);
-	if (n == (ssize_t)sizeof(struct ccw_io_region))
+	if (n == VCCW_IO_ACCEPTED)
 		ADD(L->accepted, 1);
 	else if (n == -EAGAIN)
 		ADD(L->eagain, 1);
@@ -248,23 +233,21 @@ static ssize_t do_start(struct load *L, uint32_t intparm)
 
 static ssize_t do_async(struct load *L, uint32_t cmd)
 {
-	struct ccw_cmd_region r = { .command = cmd };
-	ssize_t n = pwrite(L->d.device, &r, sizeof(r), L->d.async.offset);
+	ssize_t n = vccw_async(&L->d, cmd);
 
-	n = n < 0 ? -errno : n;
-	if (n == (ssize_t)sizeof(r)) {
+	if (n == (ssize_t)sizeof(struct ccw_cmd_region)) {
 		if (cmd == VFIO_CCW_ASYNC_CMD_HSCH)
 			ADD(L->halt_ok, 1);
 		else
 			ADD(L->clear_ok, 1);
 	} else if (n == -EBUSY) {
 		ADD(L->async_ebusy, 1);
-	} else if (n == -EAGAIN && !driver_is_ours()) {
+	} else if (n == -EAGAIN && !vccw_driver_is_ours()) {
 		/* in-tree: io_mutex trylock, or cp being processed */
 		ADD(L->async_eagain, 1);
 	} else if (n == -EBADF && GET(L->dev_closed)) {
 		ADD(L->async_ebadf, 1);
-	} else if (n == -ENODEV && L->split_dma && !driver_is_ours()) {
+	} else if (n == -ENODEV && L->split_dma && !vccw_driver_is_ours()) {
 		/*
 		 * A retire (here: the DMA unmap) has the subchannel disabled
 		 * for a moment; the in-tree driver passes HSCH/CSCH's cc 3 on
@@ -291,18 +274,25 @@ static void *starter_fn(void *arg)
 		if (n == -EBADF)
 			break;
 		/* Give the interrupt work and the other threads a CPU now and then. */
-		if (n != (ssize_t)sizeof(struct ccw_io_region) &&
-		    !(rand_r(&seed) & 3))
-			usleep(100 + rand_r(&seed) % 400);
+		if (n != VCCW_IO_ACCEPTED && !(rand_r(&seed) & 3))
+			sched_yield();
 	}
 	ADD(L->starters_left, -1);
 	return NULL;
+}
+
+/* START attempts went on by @n since @a0, or there are no more. */
+static bool starts_moved(struct load *L, long a0, long n)
+{
+	return GET(L->attempts) - a0 >= n || GET(L->stop) ||
+	       !GET(L->starters_left);
 }
 
 static void *halter_fn(void *arg)
 {
 	struct load *L = arg;
 	unsigned int seed = (unsigned int)(uintptr_t)&seed;
+	long a0;
 	int i;
 
 	for (i = 0; i < L->halt_iters && !GET(L->stop) &&
@@ -310,10 +300,15 @@ static void *halter_fn(void *arg)
 		uint32_t cmd = (i & 1) ? VFIO_CCW_ASYNC_CMD_CSCH :
 					 VFIO_CCW_ASYNC_CMD_HSCH;
 
+		a0 = GET(L->attempts);
 		if (do_async(L, cmd) == -EBADF)
 			break;
-		/* Pace: HALT/CLEAR must not starve the STARTs entirely. */
-		usleep(1000 + rand_r(&seed) % 4000);
+		/*
+		 * Pace: HALT/CLEAR must not starve the STARTs entirely. One
+		 * every few START attempts (a random number of them).
+		 */
+		VCCW_WAIT_FOR(starts_moved(L, a0, 1 + rand_r(&seed) % 8),
+			      IO_TIMEOUT_MS);
 	}
 	return NULL;
 }
@@ -336,7 +331,7 @@ static void read_region(struct load *L, uint64_t off, size_t size,
 			ADD(*bad, 1);
 			SET(*bad_errno, n < 0 ? errno : 0);
 		}
-		usleep(300);
+		sched_yield();
 	}
 }
 
@@ -368,27 +363,17 @@ static void *efd_reader_fn(void *arg)
 	return NULL;
 }
 
+/* Map [@off, @off + @size) of the DMA window on its own; 0 or -errno. */
 static int map_range(struct vccw_dev *d, size_t off, size_t size)
 {
-	struct vfio_iommu_type1_dma_map map = { .argsz = sizeof(map) };
-
-	map.vaddr = (uintptr_t)vccw_ptr(d, off);
-	map.iova = d->iova + off;
-	map.size = size;
-	map.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE;
-	return ioctl(d->container, VFIO_IOMMU_MAP_DMA, &map) ? -errno : 0;
+	return vccw_dma_map(d->container, vccw_ptr(d, off), d->iova + off,
+			    size, true);
 }
 
 /* Returns the bytes unmapped or -errno. */
 static long unmap_range(struct vccw_dev *d, size_t off, size_t size)
 {
-	struct vfio_iommu_type1_dma_unmap um = { .argsz = sizeof(um) };
-
-	um.iova = d->iova + off;
-	um.size = size;
-	if (ioctl(d->container, VFIO_IOMMU_UNMAP_DMA, &um))
-		return -errno;
-	return (long)um.size;
+	return vccw_dma_unmap(d->container, d->iova + off, size);
 }
 
 /*
@@ -432,7 +417,7 @@ static int load_open(struct load *L, const char **step)
 	ccw->flags = CCW_FLAG_SLI;
 	ccw->count = 7;
 	ccw->cda = vccw_addr(&L->d, DATA_OFF);
-	if (driver_is_ours()) {
+	if (vccw_driver_is_ours()) {
 		*step = "debugfs stats";
 		ret = read_kstats(L->uuid, &L->base);
 		if (ret)
@@ -505,15 +490,6 @@ static void load_stop_join(struct load *L)
 	L->nthreads = 0;
 }
 
-static int good_end(const struct irb_view *irb)
-{
-	unsigned int ds = scsw_dstat(&irb->scsw);
-
-	return (ds & (DEV_STAT_CHN_END | DEV_STAT_DEV_END)) ==
-		(DEV_STAT_CHN_END | DEV_STAT_DEV_END) &&
-		!(ds & DEV_STAT_UNIT_CHECK) && !scsw_cstat(&irb->scsw);
-}
-
 /*
  * With the load stopped: drain, START SENSE ID (retrying on -EAGAIN and
  * -EBUSY), wait for a good ending and check the data. 0 or -errno;
@@ -535,7 +511,7 @@ static int final_sense_id(struct load *L, const char **what)
 			break;
 		efd_wait(L, 200);
 	}
-	if (n != (ssize_t)sizeof(struct ccw_io_region))
+	if (n != VCCW_IO_ACCEPTED)
 		return n < 0 ? (int)n : -EIO;
 	for (i = 0; i < 10; i++) {
 		*what = "wait for the IRB";
@@ -545,7 +521,7 @@ static int final_sense_id(struct load *L, const char **what)
 		ret = vccw_read_irb(&L->d, &irb);
 		if (ret)
 			return ret;
-		if (good_end(&irb))
+		if (vccw_good_end(&irb))
 			break;
 	}
 	*what = "good ending";
@@ -590,7 +566,7 @@ static void check_kstats(struct __test_metadata *_metadata, struct load *L,
 	long dv[S_NR];
 	int i;
 
-	if (!driver_is_ours())
+	if (!vccw_driver_is_ours())
 		return;
 	ASSERT_EQ(0, read_kstats(L->uuid, &now))
 		TH_LOG("%s %s: no debugfs stats", L->name, when);
@@ -656,14 +632,14 @@ static void print_figures(struct __test_metadata *_metadata, struct load *L,
 	       GET(L->async_ebadf), GET(L->async_enodev),
 	       GET(L->async_other), GET(L->io_reads),
 	       GET(L->schib_reads), GET(L->efd_reads), GET(L->efd_sum));
-	if (driver_is_ours())
+	if (vccw_driver_is_ours())
 		TH_LOG("%s: IRBs delivered %ld (unsolicited %ld), dropped %ld; claims irq %ld, retire %ld; frees %ld",
 		       L->name, L->tot_irbs, L->tot_irb_unsol,
 		       L->tot_irb_dropped,
 		       L->tot_claims_irq, L->tot_claims_retire, L->tot_frees);
 	else
 		TH_LOG("%s: driver %s: debugfs invariants skipped", L->name,
-		       getenv("VFIO_CCW_DRIVER") ?: "(unset)");
+		       vccw_driver());
 }
 
 static void load_init(struct load *L, const char *name, const char *uuid)
@@ -726,7 +702,7 @@ static void full_load(struct __test_metadata *_metadata, struct load *L,
 		check_user(_metadata, &L[i], "after the load");
 		check_kstats(_metadata, &L[i], "after the load");
 		/* Every accepted START got at least its final IRB. */
-		if (driver_is_ours())
+		if (vccw_driver_is_ours())
 			EXPECT_LE(GET(L[i].accepted), GET(L[i].efd_sum))
 				TH_LOG("%s: fewer IRB signals than accepted STARTs",
 				       L[i].name);
@@ -778,20 +754,19 @@ TEST_F_TIMEOUT(stress, close_reopen_in_flight, TEST_TIMEOUT_S)
 					 strerror(-ret));
 		load_spawn(_metadata, L);
 		/* Let the START threads get going (bounded: they end). */
-		for (i = 0; i < 100000 && GET(L->starters_left) &&
-		     GET(L->accepted) < 3; i++)
-			usleep(1000);
+		VCCW_WAIT_FOR(!GET(L->starters_left) || GET(L->accepted) >= 3,
+			      IO_TIMEOUT_MS);
 		/* One START of our own, then close right behind it. */
 		for (i = 0; i < 50; i++) {
 			ssize_t n = do_start(L, 0xc105e);
 
-			if (n == (ssize_t)sizeof(struct ccw_io_region)) {
+			if (n == VCCW_IO_ACCEPTED) {
 				own_inflight++;
 				break;
 			}
 			if (n != -EBUSY && n != -EAGAIN)
 				break;
-			usleep(200);
+			sched_yield();
 		}
 		SET(L->dev_closed, 1);
 		close(L->d.device);
@@ -864,20 +839,19 @@ TEST_F_TIMEOUT(stress, dma_unmap_remap_in_flight, TEST_TIMEOUT_S)
 	load_spawn(_metadata, L);
 	for (r = 0; r < rounds; r++) {
 		/* Wait for a START accepted since the last round (bounded). */
-		for (i = 0; i < 2000 && GET(L->starters_left) &&
-		     GET(L->accepted) == last; i++)
-			usleep(1000);
+		VCCW_WAIT_FOR(!GET(L->starters_left) ||
+			      GET(L->accepted) != last, IO_TIMEOUT_MS);
 		/* A START of our own right before the unmap, in flight. */
 		for (i = 0; i < 20; i++) {
 			ssize_t n = do_start(L, 0xd3a);
 
-			if (n == (ssize_t)sizeof(struct ccw_io_region)) {
+			if (n == VCCW_IO_ACCEPTED) {
 				own_inflight++;
 				break;
 			}
 			if (n != -EBUSY && n != -EAGAIN)
 				break;
-			usleep(200);
+			sched_yield();
 		}
 		last = GET(L->accepted);
 		un = unmap_range(&L->d, DATA_OFF, PAGE_SZ);
@@ -885,7 +859,12 @@ TEST_F_TIMEOUT(stress, dma_unmap_remap_in_flight, TEST_TIMEOUT_S)
 			unmap_bad++;
 			TH_LOG("round %d: unmap of the pinned page: %ld", r, un);
 		}
-		usleep(r & 1 ? 0 : 2000);	/* some STARTs see it unmapped */
+		/* Every other round, STARTs are tried while it is unmapped. */
+		if (!(r & 1)) {
+			long a0 = GET(L->attempts);
+
+			VCCW_WAIT_FOR(starts_moved(L, a0, 2), IO_TIMEOUT_MS);
+		}
 		ret = map_range(&L->d, DATA_OFF, PAGE_SZ);
 		if (ret) {
 			map_bad++;

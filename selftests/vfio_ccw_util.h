@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <time.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -152,6 +153,39 @@ struct vccw_dev {
 #define VCCW_IOVA_BASE	0x10000000ULL	/* below 2 GiB: 31-bit CCW addresses */
 #define VCCW_DMA_SIZE	(1UL << 20)
 
+/* The module under test, as the guest init exports it: "ours" or "intree". */
+static inline const char *vccw_driver(void)
+{
+	const char *d = getenv("VFIO_CCW_DRIVER");
+
+	return (d && *d) ? d : "(unset)";
+}
+
+static inline bool vccw_driver_is_ours(void)
+{
+	return !strcmp(vccw_driver(), "ours");
+}
+
+/* The ownership word of driver/vfio_ccw_own.h, as debugfs "own" shows it. */
+enum vccw_own {
+	VCCW_OWN_IDLE = 0,
+	VCCW_OWN_TRANSLATING = 1,
+	VCCW_OWN_SUBMITTED = 2,
+	VCCW_OWN_CLAIMED = 3,
+};
+
+static inline const char *vccw_own_name(long own)
+{
+	static const char * const names[] = {
+		[VCCW_OWN_IDLE] = "IDLE",
+		[VCCW_OWN_TRANSLATING] = "TRANSLATING",
+		[VCCW_OWN_SUBMITTED] = "SUBMITTED",
+		[VCCW_OWN_CLAIMED] = "CLAIMED",
+	};
+
+	return own >= 0 && own < 4 ? names[own] : "?";
+}
+
 static inline const char *vccw_uuid(int which)
 {
 	const char *u = getenv(which ? "VFIO_CCW_MDEV2" : "VFIO_CCW_MDEV");
@@ -233,6 +267,31 @@ static inline int vccw_set_irq(int fd, uint32_t index, int efd)
 	return ioctl(fd, VFIO_DEVICE_SET_IRQS, s) ? -errno : 0;
 }
 
+/* VFIO_IOMMU_MAP_DMA of @size bytes at @vaddr to @iova; 0 or -errno. */
+static inline int vccw_dma_map(int container, void *vaddr, uint64_t iova,
+			       size_t size, bool writable)
+{
+	struct vfio_iommu_type1_dma_map map = {
+		.argsz = sizeof(map), .vaddr = (uintptr_t)vaddr,
+		.iova = iova, .size = size,
+		.flags = VFIO_DMA_MAP_FLAG_READ |
+			 (writable ? VFIO_DMA_MAP_FLAG_WRITE : 0),
+	};
+
+	return ioctl(container, VFIO_IOMMU_MAP_DMA, &map) ? -errno : 0;
+}
+
+/* VFIO_IOMMU_UNMAP_DMA of [@iova, @iova + @size): bytes unmapped or -errno. */
+static inline long vccw_dma_unmap(int container, uint64_t iova, size_t size)
+{
+	struct vfio_iommu_type1_dma_unmap um = {
+		.argsz = sizeof(um), .iova = iova, .size = size,
+	};
+
+	return ioctl(container, VFIO_IOMMU_UNMAP_DMA, &um) ? -errno :
+							     (long)um.size;
+}
+
 /*
  * Open the mdev, map VCCW_DMA_SIZE bytes at VCCW_IOVA_BASE and find the
  * regions. Returns 0 or a negative errno; *step names what failed.
@@ -257,10 +316,9 @@ static inline int vccw_open_in(struct vccw_dev *d, const char *uuid,
 			       const char **step)
 {
 	struct vfio_group_status gs = { .argsz = sizeof(gs) };
-	struct vfio_iommu_type1_dma_map map = { .argsz = sizeof(map) };
 	char path[64];
 	uint32_t i, sub = UINT32_MAX;
-	int grp;
+	int grp, ret;
 
 	memset(d, 0, sizeof(*d));
 	d->container = d->group = d->device = d->io_efd = -1;
@@ -324,12 +382,9 @@ static inline int vccw_open_in(struct vccw_dev *d, const char *uuid,
 	memset(d->dma, 0, d->dma_size);
 	d->iova = iova;
 	*step = "VFIO_IOMMU_MAP_DMA";
-	map.vaddr = (uintptr_t)d->dma;
-	map.iova = d->iova;
-	map.size = d->dma_size;
-	map.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE;
-	if (ioctl(d->container, VFIO_IOMMU_MAP_DMA, &map))
-		return -errno;
+	ret = vccw_dma_map(d->container, d->dma, d->iova, d->dma_size, true);
+	if (ret)
+		return ret;
 
 	*step = "VFIO_DEVICE_GET_INFO";
 	d->info.argsz = sizeof(d->info);
@@ -346,8 +401,8 @@ static inline int vccw_open_in(struct vccw_dev *d, const char *uuid,
 	*step = "capability regions";
 	for (i = VFIO_CCW_NUM_REGIONS; i < d->info.num_regions; i++) {
 		struct vccw_region r;
-		int ret = vccw_region_info(d->device, i, &r, &sub);
 
+		ret = vccw_region_info(d->device, i, &r, &sub);
 		if (ret)
 			return ret;
 		if (sub == VFIO_REGION_SUBTYPE_CCW_ASYNC_CMD)
@@ -369,12 +424,7 @@ static inline void vccw_close(struct vccw_dev *d)
 	if (d->device >= 0)
 		close(d->device);
 	if (d->dma) {
-		struct vfio_iommu_type1_dma_unmap um = {
-			.argsz = sizeof(um), .iova = d->iova,
-			.size = d->dma_size,
-		};
-
-		ioctl(d->container, VFIO_IOMMU_UNMAP_DMA, &um);
+		vccw_dma_unmap(d->container, d->iova, d->dma_size);
 		munmap(d->dma, d->dma_size);
 	}
 	if (d->group >= 0)
@@ -385,6 +435,12 @@ static inline void vccw_close(struct vccw_dev *d)
 		close(d->io_efd);
 	d->device = d->group = d->container = d->io_efd = -1;
 	d->dma = NULL;
+}
+
+/* Map the device's DMA window again after a test unmapped it. */
+static inline int vccw_dma_remap(struct vccw_dev *d)
+{
+	return vccw_dma_map(d->container, d->dma, d->iova, d->dma_size, true);
 }
 
 /* Host pointer and device address of a byte offset into the DMA window. */
@@ -430,6 +486,27 @@ static inline ssize_t vccw_start(struct vccw_dev *d, const struct cmd_orb *orb)
 	return n < 0 ? -errno : n;
 }
 
+/* What a write of the whole io region returns when the driver took it. */
+#define VCCW_IO_ACCEPTED	((ssize_t)sizeof(struct ccw_io_region))
+
+/*
+ * kselftest_harness checks on what a region write returned (bytes or
+ * -errno): accepted whole, or refused with errno @err. TH_LOG may follow.
+ */
+#define ASSERT_ACCEPTED(n)	ASSERT_EQ(VCCW_IO_ACCEPTED, (ssize_t)(n))
+#define EXPECT_ACCEPTED(n)	EXPECT_EQ(VCCW_IO_ACCEPTED, (ssize_t)(n))
+#define ASSERT_ERRNO(err, n)	ASSERT_EQ(-(ssize_t)(err), (ssize_t)(n))
+#define EXPECT_ERRNO(err, n)	EXPECT_EQ(-(ssize_t)(err), (ssize_t)(n))
+
+/* HALT or CLEAR SUBCHANNEL through the async region: bytes or -errno. */
+static inline ssize_t vccw_async(struct vccw_dev *d, uint32_t cmd)
+{
+	struct ccw_cmd_region r = { .command = cmd };
+	ssize_t n = pwrite(d->device, &r, sizeof(r), d->async.offset);
+
+	return n < 0 ? -errno : n;
+}
+
 /* Wait for the I/O eventfd; returns the counter, 0 on timeout, -errno. */
 static inline int64_t vccw_wait_io(struct vccw_dev *d, int timeout_ms)
 {
@@ -457,6 +534,16 @@ static inline int vccw_read_irb(struct vccw_dev *d, struct irb_view *irb)
 	return 0;
 }
 
+/* Channel end and device end, no unit check, no channel status. */
+static inline bool vccw_good_end(const struct irb_view *irb)
+{
+	const unsigned int end = DEV_STAT_CHN_END | DEV_STAT_DEV_END;
+	unsigned int ds = scsw_dstat(&irb->scsw);
+
+	return (ds & end) == end && !(ds & DEV_STAT_UNIT_CHECK) &&
+	       !scsw_cstat(&irb->scsw);
+}
+
 /*
  * Wait for the I/O eventfd and take the IRB it announced out of the io
  * region, discarding it. Each signal stands for one IRB in the region, and
@@ -475,23 +562,52 @@ static inline int64_t vccw_take_irb(struct vccw_dev *d, int timeout_ms)
 	return ev;
 }
 
-/* A counter of <debugfs>/vfio_ccw/<uuid>/stats (our driver); -1 if none. */
-static inline long vccw_stat(const char *uuid, const char *name)
+#define VCCW_DEBUGFS	"/sys/kernel/debug/vfio_ccw"
+
+/* <debugfs>/vfio_ccw/<uuid>/stats of our driver: "name value" lines. */
+#define VCCW_STATS_MAX	32
+struct vccw_stats {
+	int n;
+	char name[VCCW_STATS_MAX][32];
+	long val[VCCW_STATS_MAX];
+};
+
+/* Read every counter of @uuid; false when there are none (in-tree). */
+static inline bool vccw_stats_read(const char *uuid, struct vccw_stats *s)
 {
-	char path[256], key[64];
-	long v, found = -1;
+	char path[256];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/sys/kernel/debug/vfio_ccw/%s/stats",
-		 uuid);
+	s->n = 0;
+	snprintf(path, sizeof(path), VCCW_DEBUGFS "/%s/stats", uuid);
 	f = fopen(path, "r");
 	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %ld", key, &v) == 2)
-		if (!strcmp(key, name))
-			found = v;
+		return false;
+	while (s->n < VCCW_STATS_MAX &&
+	       fscanf(f, "%31s %ld", s->name[s->n], &s->val[s->n]) == 2)
+		s->n++;
 	fclose(f);
-	return found;
+	return s->n > 0;
+}
+
+/* One counter of a read; -1 if it has none of that name. */
+static inline long vccw_stats_get(const struct vccw_stats *s,
+				  const char *name)
+{
+	int i;
+
+	for (i = 0; i < s->n; i++)
+		if (!strcmp(s->name[i], name))
+			return s->val[i];
+	return -1;
+}
+
+/* One counter of @uuid, read now; -1 if none. */
+static inline long vccw_stat(const char *uuid, const char *name)
+{
+	struct vccw_stats s;
+
+	return vccw_stats_read(uuid, &s) ? vccw_stats_get(&s, name) : -1;
 }
 
 /* Write a string to a sysfs/debugfs file; 0 or -errno. */
@@ -505,6 +621,120 @@ static inline int vccw_put(const char *path, const char *v)
 	n = write(fd, v, strlen(v));
 	close(fd);
 	return n == (ssize_t)strlen(v) ? 0 : (n < 0 ? -errno : -EIO);
+}
+
+/*
+ * Bounded polling, the one way the selftests wait for something that
+ * signals no file descriptor: look at the real condition (a counter, a
+ * hook's state, a file) every VCCW_POLL_MS until it holds or @ms passed.
+ * The pause between two looks is not what the test relies on.
+ */
+#define VCCW_POLL_MS	10
+
+static inline long vccw_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
+}
+
+static inline void vccw_poll_pause(void)
+{
+	struct timespec ts = { 0, VCCW_POLL_MS * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* True as soon as @cond holds, false if it still does not after @ms. */
+#define VCCW_WAIT_FOR(cond, ms) ({					\
+	long __end = vccw_now_ms() + (ms);				\
+	bool __ok;							\
+	while (!(__ok = (cond)) && vccw_now_ms() < __end)		\
+		vccw_poll_pause();					\
+	__ok;								\
+})
+
+/*
+ * Thread @tid of this process sleeps in the kernel (state S or D): how a
+ * test tells that a call blocks, instead of waiting a while and seeing
+ * that it has not returned yet.
+ */
+static inline bool vccw_task_blocked(pid_t tid)
+{
+	char path[64], buf[512], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", (int)tid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p && (p[2] == 'S' || p[2] == 'D');
+}
+
+/* The debug-hook file of our driver's mdev @uuid (driver/vfio_ccw_hooks.c). */
+struct vccw_hook_state {
+	char armed[32];
+	unsigned int waiting;	/* threads held at the armed point */
+	unsigned long passes;	/* times the armed point was passed */
+	unsigned int held;	/* IRBs held back from the irq callback */
+};
+
+static inline int vccw_hook(const char *uuid, const char *cmd)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), VCCW_DEBUGFS "/%s/hook", uuid);
+	return vccw_put(path, cmd);
+}
+
+/* The value after "@key=" in @line, parsed with @fmt; false if absent. */
+static inline bool vccw_field(const char *line, const char *key,
+			      const char *fmt, void *v)
+{
+	char k[40];
+	const char *p;
+
+	snprintf(k, sizeof(k), "%s=", key);
+	for (p = strstr(line, k); p; p = strstr(p + 1, k))
+		if (p == line || p[-1] == ' ')
+			return sscanf(p + strlen(k), fmt, v) == 1;
+	return false;
+}
+
+static inline int vccw_hook_read(const char *uuid, struct vccw_hook_state *h)
+{
+	char path[256], line[256];
+	bool ok;
+	FILE *f;
+
+	snprintf(path, sizeof(path), VCCW_DEBUGFS "/%s/hook", uuid);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	ok = fgets(line, sizeof(line), f) &&
+	     vccw_field(line, "armed", "%31s", h->armed) &&
+	     vccw_field(line, "waiting", "%u", &h->waiting) &&
+	     vccw_field(line, "passes", "%lu", &h->passes) &&
+	     vccw_field(line, "held", "%u", &h->held);
+	fclose(f);
+	return ok ? 0 : -EPROTO;
+}
+
+/* held= of the hook file: IRBs held back from the irq callback; -errno. */
+static inline int vccw_hook_held(const char *uuid)
+{
+	struct vccw_hook_state h;
+	int ret = vccw_hook_read(uuid, &h);
+
+	return ret ? ret : (int)h.held;
 }
 
 /*

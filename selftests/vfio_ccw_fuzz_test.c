@@ -3324,12 +3324,6 @@ TEST_F_TIMEOUT(fuzz, channel_programs, 1400)
 	long i, e;
 	int c;
 
-	if (!f->ours && env_long("VFIO_CCW_FUZZ_ANY_DRIVER", 0) != 1) {
-		/* Reported as a SKIP: the run judges that as not passed. */
-		SKIP(return, "driver '%s' is not ours: not fuzzed (set "
-		     "VFIO_CCW_FUZZ_ANY_DRIVER=1 to fuzz it anyway)",
-		     vccw_driver());
-	}
 	TH_LOG("seed %#" PRIx64 " iterations %ld..%ld (replay: "
 	       "VFIO_CCW_FUZZ_SEED=%#" PRIx64 "), driver %s, debugfs check "
 	       "every %ld", f->seed, f->first, f->first + f->iters - 1,
@@ -3419,4 +3413,10 @@ TEST_F_TIMEOUT(fuzz, channel_programs, 1400)
 					 f->failures, f->seed);
 }
 
-TEST_HARNESS_MAIN
+int main(int argc, char **argv)
+{
+	if (env_long("VFIO_CCW_FUZZ_ANY_DRIVER", 0) != 1)
+		vccw_require_ours("the exact-errno model is of ours (set "
+				  "VFIO_CCW_FUZZ_ANY_DRIVER=1 to fuzz it anyway)");
+	return test_harness_run(argc, argv);
+}

@@ -28,6 +28,7 @@
 #include <sys/mman.h>
 #include <linux/vfio.h>
 #include <linux/vfio_ccw.h>
+#include "kselftest.h"
 
 /* Channel-subsystem constants (Principles of Operation, SA22-7832). */
 #define CCW_CMD_WRITE		0x01
@@ -164,6 +165,19 @@ static inline const char *vccw_driver(void)
 static inline bool vccw_driver_is_ours(void)
 {
 	return !strcmp(vccw_driver(), "ours");
+}
+
+/*
+ * A program that needs our driver (debug hooks, counters, tracepoints)
+ * skips as a whole, the kselftest way, with any other: "1..0 # SKIP
+ * <why>", exit code KSFT_SKIP. The log judge counts that as not passed.
+ */
+static inline void vccw_require_ours(const char *why)
+{
+	if (vccw_driver_is_ours())
+		return;
+	ksft_print_header();
+	ksft_exit_skip("driver '%s' is not ours: %s\n", vccw_driver(), why);
 }
 
 /* The ownership word of driver/vfio_ccw_own.h, as debugfs "own" shows it. */

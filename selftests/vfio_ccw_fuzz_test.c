@@ -9,7 +9,8 @@
  *    -ENODEV -EPERM -ENOMEM); anything else fails.
  *  - exactness (our driver): a model of the translation contract written
  *    down in driver/vfio_ccw_cp.c (ORB checks, chains, TICs, IDALs, what
- *    moves data and gets pinned, in translation order) predicts the
+ *    moves data and gets pinned, in translation order: the first defect
+ *    decides, Documentation/driver.rst, "Regions and errnos") predicts the
  *    result from the bytes in guest memory, and each generator class is
  *    built so that its result is known (transport mode -> -EOPNOTSUPP,
  *    TIC to TIC -> -EINVAL, 257 CCWs -> -EINVAL, data in a read-only

@@ -2,13 +2,13 @@
 /*
  * Forced interleavings: the driver's debug hooks (driver/vfio_ccw_hooks.h)
  * hold the work item Q or the writer W at a chosen point, so each race of
- * the seeds happens deterministically. Each test is named after the litmus
- * test in lkmm/ that proves the same interleaving, asserts the protocol's
- * outcome, and says which rule it guards. Fault injection through
- * fail_function hits the marked failure points of the driver.
+ * lkmm/'s proof obligations happens deterministically. Each test is named
+ * after the litmus test in lkmm/ that proves the same interleaving, asserts
+ * the protocol's outcome, and says which rule it guards. Fault injection
+ * through fail_function hits the marked failure points of the driver.
  *
  * Only for our driver (hooks and debugfs counters); with the in-tree one
- * the program reports an empty plan.
+ * the program skips whole (vccw_require_ours()).
  */
 #include <pthread.h>
 #include "vfio_ccw_util.h"
@@ -116,14 +116,15 @@ FIXTURE_TEARDOWN(race)
 }
 
 /*
- * lkmm/P2-clear-start-collision (seed 002). Q is held; a CLEAR's IRB is
- * taken while IDLE and queued; a new START is submitted and completes, its
- * final IRB queued behind (claimed by I). Q then processes the clear's IRB:
- * it must not free (rule 1: only a solicited final IRB taken while
- * SUBMITTED carries the claim; rule 2: Q frees only with a claim). With
- * the 6.12 scheme (Q decides from the state at work time) the free would
- * happen here, at the first entry: checked by hand once by making Q free on
- * "solicited && final && own != IDLE": this test then fails at (*).
+ * lkmm/P2-clear-start-collision, the START/CLEAR interrupt collision. Q is
+ * held; a CLEAR's IRB is taken while IDLE and queued; a new START is
+ * submitted and completes, its final IRB queued behind (claimed by I). Q
+ * then processes the clear's IRB: it must not free (rule "claim at interrupt
+ * time": only a solicited final IRB taken while SUBMITTED carries the claim;
+ * rule "free only with a claim": Q frees only with a claim). With the 6.12
+ * scheme (Q decides from the state at work time) the free would happen here,
+ * at the first entry: checked by hand once by making Q free on "solicited &&
+ * final && own != IDLE": this test then fails at (*).
  */
 TEST_F(race, P2_clear_start_collision)
 {
@@ -190,9 +191,9 @@ static void final_irb_frees_once(struct __test_metadata *_metadata,
  * and device still active); then the cp's real final IRB comes. Q is held
  * and processes them one at a time: the intermediate IRB reaches userspace
  * with the guest's CCW address (Q read the running cp) and frees nothing;
- * the final one frees exactly once (rule 1: only a final IRB carries the
- * claim). Checked by hand once with I claiming any solicited IRB taken
- * while SUBMITTED (the "final" condition removed, as in
+ * the final one frees exactly once (rule "claim at interrupt time": only a
+ * final IRB carries the claim). Checked by hand once with I claiming any
+ * solicited IRB taken while SUBMITTED (the "final" condition removed, as in
  * lkmm/ctrl-irq-claims-intermediate): the free then happens at (*).
  */
 TEST_F(race, P3_intermediate_then_final)
@@ -231,12 +232,13 @@ TEST_F(race, P3_intermediate_then_final)
 }
 
 /*
- * lkmm/P5-unsolicited-deferred-cc, unsolicited IRB while SUBMITTED: the
- * hook hands I a made-up attention interrupt right after W's ssch, before
- * the cp's real final IRB. It has no function and nothing active, so it
- * looks final, but it is unsolicited: it must not end the cp (rule 1).
- * Checked by hand once with the "solicited" condition removed from I's
- * claim: the free then happens at (*) and the real final IRB has none.
+ * lkmm/P5-unsolicited-deferred-cc, unsolicited IRB while SUBMITTED: the hook
+ * hands I a made-up attention interrupt right after W's ssch, before the
+ * cp's real final IRB. It has no function and nothing active, so it looks
+ * final, but it is unsolicited: it must not end the cp (rule "claim at
+ * interrupt time"). Checked by hand once with the "solicited" condition
+ * removed from I's claim: the free then happens at (*) and the real final
+ * IRB has none.
  */
 TEST_F(race, P5_unsolicited_while_submitted)
 {
@@ -285,11 +287,12 @@ static void *close_fn(void *arg)
 }
 
 /*
- * lkmm/P4-work-vs-retire. I claimed the final IRB of a START and handed
- * the claim to Q, which is held. Closing the device (R) must not free the
- * cp itself: it waits for Q (rule 4: R takes the claim only if nobody
- * holds it). Exactly one free, by Q: claims_retire does not move. Checked
- * by hand once with R freeing when it sees CLAIMED: frees then ends at 2.
+ * lkmm/P4-work-vs-retire. I claimed the final IRB of a START and handed the
+ * claim to Q, which is held. Closing the device (R) must not free the cp
+ * itself: it waits for Q (rule "quiesce, then claim": R takes the claim only
+ * if nobody holds it). Exactly one free, by Q: claims_retire does not move.
+ * Checked by hand once with R freeing when it sees CLAIMED: frees then ends
+ * at 2.
  */
 TEST_F(race, P4_work_vs_retire)
 {
@@ -356,11 +359,11 @@ static void *unmap_fn(void *arg)
 
 /*
  * lkmm/P4-retire-vs-writer (and P1: nobody frees while TRANSLATING). W is
- * held after translating (pages pinned); a DMA unmap of the range (R)
- * must wait for W instead of freeing under it, then end the cp it
- * submitted and unpin before the unmap returns (rule 4). Checked by hand
- * once with R not waiting for TRANSLATING: the unmap then returns at (*)
- * with pages still pinned.
+ * held after translating (pages pinned); a DMA unmap of the range (R) must
+ * wait for W instead of freeing under it, then end the cp it submitted and
+ * unpin before the unmap returns (rule "quiesce, then claim"). Checked by
+ * hand once with R not waiting for TRANSLATING: the unmap then returns at
+ * (*) with pages still pinned.
  */
 TEST_F(race, P4_retire_vs_writer)
 {
@@ -395,15 +398,15 @@ TEST_F(race, P4_retire_vs_writer)
 }
 
 /*
- * lkmm/P5-unsolicited-deferred-cc, unsolicited IRB during TRANSLATING
- * (and P1: Q never frees while W translates). W is held after
- * translating; the hook hands I a made-up attention interrupt; Q delivers
- * it to userspace and must leave W's cp alone: the word stays
- * TRANSLATING, nothing is freed or unpinned, and W's START then runs to
- * its end with its data intact (rule 1: an IRB taken while TRANSLATING
- * never leads to a free). Checked by hand once with I claiming every
- * final IRB while the word is not IDLE ("an interrupt ends whatever
- * runs"): the free then happens at (*), under the held W.
+ * lkmm/P5-unsolicited-deferred-cc, unsolicited IRB during TRANSLATING (and
+ * P1: Q never frees while W translates). W is held after translating; the
+ * hook hands I a made-up attention interrupt; Q delivers it to userspace and
+ * must leave W's cp alone: the word stays TRANSLATING, nothing is freed or
+ * unpinned, and W's START then runs to its end with its data intact (rule
+ * "claim at interrupt time": an IRB taken while TRANSLATING never leads to a
+ * free). Checked by hand once with I claiming every final IRB while the word
+ * is not IDLE ("an interrupt ends whatever runs"): the free then happens at
+ * (*), under the held W.
  */
 TEST_F(race, P5_unsolicited_during_translation)
 {
@@ -452,19 +455,19 @@ static bool wait_held_irb(const char *uuid)
 }
 
 /*
- * lkmm/P4-unmap-peek-vs-work. Both mdevs in one container, as QEMU has
- * them, each with its own DMA window; the hook holds each START's real
- * final IRB back from I, so both cps stay SUBMITTED as if their channel
- * programs ran on. type1 calls every device of the container when a
- * range with pins goes: unmapping mdev2's window must end mdev2's cp
- * (R claims and frees, nothing pinned), and mdev1, whose cp pins nothing
- * there, must look at its cp and leave it running (rule 4). Then its own
- * window goes and its cp ends too. The held IRBs were about the cps the
- * quiesce stopped: they are dropped (counted), never replayed to I for a
- * later cp, so no claim and no second free. Checked by hand once with the
- * unmap ending any submitted cp (this driver's earlier, coarse rule):
- * mdev1 then retires at (*); and once with held IRBs replayed on release
- * whatever became of their cp: "held IRB replayed" at (**).
+ * lkmm/P4-unmap-peek-vs-work. Both mdevs in one container, as QEMU has them,
+ * each with its own DMA window; the hook holds each START's real final IRB
+ * back from I, so both cps stay SUBMITTED as if their channel programs ran
+ * on. type1 calls every device of the container when a range with pins goes:
+ * unmapping mdev2's window must end mdev2's cp (R claims and frees, nothing
+ * pinned), and mdev1, whose cp pins nothing there, must look at its cp and
+ * leave it running (rule "quiesce, then claim"). Then its own window goes
+ * and its cp ends too. The held IRBs were about the cps the quiesce stopped:
+ * they are dropped (counted), never replayed to I for a later cp, so no
+ * claim and no second free. Checked by hand once with the unmap ending any
+ * submitted cp (this driver's earlier, coarse rule): mdev1 then retires at
+ * (*); and once with held IRBs replayed on release whatever became of their
+ * cp: "held IRB replayed" at (**).
  */
 TEST_F(race, P4_unmap_peek_vs_work)
 {
@@ -599,12 +602,12 @@ TEST_F(race, fault_injection_start_path)
 }
 
 /*
- * ssch cc 3: the ORB's paths are not operational, so they leave
- * sch->lpm (as in 6.12) and the next START with an ORB lpm of 0 (which
- * means sch->lpm) does not try them again: QEMU ends it with cc 3 (a
- * deferred one, or -ENODEV at once). Varying the path on (css calls
- * chp_event with CHP_VARY_ON) makes the device usable again. Checked by hand once with
- * the paths kept after cc 3: "the dead path was tried again".
+ * ssch cc 3: the ORB's paths are not operational, so they leave sch->lpm (as
+ * in 6.12) and the next START with an ORB lpm of 0 (which means sch->lpm)
+ * does not try them again: QEMU ends it with cc 3 (a deferred one, or
+ * -ENODEV at once). Varying the path on (css calls chp_event with
+ * CHP_VARY_ON) makes the device usable again. Checked by hand once with the
+ * paths kept after cc 3: "the dead path was tried again".
  */
 TEST_F(race, cc3_takes_the_paths_out)
 {
@@ -644,10 +647,10 @@ TEST_F(race, cc3_takes_the_paths_out)
 
 /*
  * lkmm/P5-unsolicited-deferred-cc: an IRB with a deferred condition code is
- * final: the cp is claimed and freed once, userspace sees the cc (rule 1:
- * a deferred cc ends the cp). Checked by hand once with I not claiming an
- * IRB that has a cc: the cp is then never freed and the word stays
- * SUBMITTED.
+ * final: the cp is claimed and freed once, userspace sees the cc (rule
+ * "claim at interrupt time": a deferred cc ends the cp). Checked by hand
+ * once with I not claiming an IRB that has a cc: the cp is then never freed
+ * and the word stays SUBMITTED.
  */
 TEST_F(race, P5_deferred_cc)
 {
@@ -677,13 +680,13 @@ TEST_F(race, P5_deferred_cc)
 #define RING_SIZE	32	/* VCCW_RING_SIZE of the driver */
 
 /*
- * The I -> Q ring full (rule 3: a claim is never dropped). Q is held; 40
- * CLEARs of the idle subchannel each give an IRB: 32 fill the ring, 8
- * are dropped and counted. A START's final IRB then comes with the claim:
- * it takes the newest slot rather than being dropped, so when Q goes on
- * the cp is freed exactly once and the word is IDLE again. Checked by
- * hand once with a claimed IRB dropped like any other when the ring is
- * full: the free then never comes and the word stays CLAIMED at (*).
+ * The I -> Q ring full (rule "IRBs in order": a claim is never dropped). Q
+ * is held; 40 CLEARs of the idle subchannel each give an IRB: 32 fill the
+ * ring, 8 are dropped and counted. A START's final IRB then comes with the
+ * claim: it takes the newest slot rather than being dropped, so when Q goes
+ * on the cp is freed exactly once and the word is IDLE again. Checked by
+ * hand once with a claimed IRB dropped like any other when the ring is full:
+ * the free then never comes and the word stays CLAIMED at (*).
  */
 TEST_F(race, ring_full_keeps_claim)
 {

@@ -49,6 +49,11 @@ TEST_F(mdev, device_info)
 	EXPECT_NE(0, irq.flags & VFIO_IRQ_INFO_EVENTFD);
 }
 
+/*
+ * One START, its final IRB, one free: the writer's cp handed to the
+ * claimer and freed whole (lkmm/P6-translate-to-free,
+ * lkmm/P6-submit-claim-pair).
+ */
 TEST_F(mdev, sense_id)
 {
 	struct vccw_dev *d = &self->d;

@@ -461,11 +461,17 @@ static void busy_then(struct __test_metadata *_metadata, struct vccw_dev *d,
 		;
 }
 
+/*
+ * HALT right behind a START, 20 rounds: its IRB and the START's may be
+ * intermediate and final in either order (lkmm/P2-clear-start-collision,
+ * lkmm/P3-intermediate-then-final, as the timing happens to fall).
+ */
 TEST_F(io, halt_busy)
 {
 	busy_then(_metadata, &self->d, VFIO_CCW_ASYNC_CMD_HSCH);
 }
 
+/* The same with CLEAR (lkmm/P2-clear-start-collision, not forced). */
 TEST_F(io, clear_busy)
 {
 	busy_then(_metadata, &self->d, VFIO_CCW_ASYNC_CMD_CSCH);
@@ -518,7 +524,11 @@ static void *writer_fn(void *arg)
 	return NULL;
 }
 
-/* Two threads START on one device: only count, -EAGAIN or -EBUSY. */
+/*
+ * Two threads START on one device: only count, -EAGAIN or -EBUSY
+ * (lkmm/P7-two-writers; lkmm/P1-translating-vs-work, the work item of one
+ * writer's cp against the other writer's translation).
+ */
 TEST_F(io, two_writers_eagain_ebusy)
 {
 	struct vccw_dev *d = &self->d;
@@ -545,7 +555,12 @@ TEST_F(io, two_writers_eagain_ebusy)
 	EXPECT_TRUE(vccw_good_end(&irb));
 }
 
-/* Close the device right after a START, then reopen and use it. */
+/*
+ * Close the device right after a START, then reopen and use it: the work
+ * item against the close's retire path (lkmm/P4-work-vs-retire,
+ * lkmm/P4-irq-work-retire-writer with the reopen's START, and
+ * lkmm/P4-retire-vs-retire where the not-oper path meets the close).
+ */
 TEST_F(io, close_with_io_in_flight)
 {
 	struct vccw_dev *d = &self->d;
@@ -571,7 +586,11 @@ TEST_F(io, close_with_io_in_flight)
 	EXPECT_TRUE(vccw_good_end(&irb));
 }
 
-/* Unmap the DMA range right after a START: the driver must unpin. */
+/*
+ * Unmap the DMA range right after a START: the driver must unpin (the
+ * retire path against the writer and the work item's SCSW update:
+ * lkmm/P4-retire-vs-writer, lkmm/P4-update-scsw-vs-retire, not forced).
+ */
 TEST_F(io, dma_unmap_during_io)
 {
 	struct vccw_dev *d = &self->d;
@@ -704,7 +723,8 @@ static void *remap_fn(void *arg)
  * device in the container type1 does not even call the driver for a
  * range nobody pinned, so a driver that ended any submitted cp on any
  * unmap passed this test too when checked by hand:
- * race.P4_unmap_peek_vs_work is the test of that rule. This one also
+ * race.P4_unmap_peek_vs_work is the test of that rule
+ * (lkmm/P4-unmap-peek-vs-work). This one also
  * runs against the in-tree driver.
  */
 TEST_F(io, dma_unmap_elsewhere_keeps_io)

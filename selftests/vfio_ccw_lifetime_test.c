@@ -470,7 +470,8 @@ TEST_F_TIMEOUT(life, retire_notoper_in_flight, 180)
  * books), marks the device not operational and css unregisters the
  * subchannel; the parked program is freed when the subchannel is gone.
  * Checked by hand once with the cp freed after a failed quiesce: "the cp
- * was not parked".
+ * was not parked" (lkmm/P4-quiesce-fails-keeps-claim; its control
+ * lkmm/ctrl-free-after-failed-quiesce is that broken driver).
  */
 TEST_F_TIMEOUT(life, quiesce_failure_parks_cp, 180)
 {

@@ -680,13 +680,14 @@ TEST_F(race, P5_deferred_cc)
 #define RING_SIZE	32	/* VCCW_RING_SIZE of the driver */
 
 /*
- * The I -> Q ring full (rule "IRBs in order": a claim is never dropped). Q
- * is held; 40 CLEARs of the idle subchannel each give an IRB: 32 fill the
- * ring, 8 are dropped and counted. A START's final IRB then comes with the
- * claim: it takes the newest slot rather than being dropped, so when Q goes
- * on the cp is freed exactly once and the word is IDLE again. Checked by
- * hand once with a claimed IRB dropped like any other when the ring is full:
- * the free then never comes and the word stays CLAIMED at (*).
+ * lkmm/P3-ring-full-keeps-claim. The I -> Q ring full (rule "IRBs in order":
+ * a claim is never dropped). Q is held; 40 CLEARs of the idle subchannel
+ * each give an IRB: 32 fill the ring, 8 are dropped and counted. A START's
+ * final IRB then comes with the claim: it takes the newest slot rather than
+ * being dropped, so when Q goes on the cp is freed exactly once and the word
+ * is IDLE again. Checked by hand once with a claimed IRB dropped like any
+ * other when the ring is full: the free then never comes and the word
+ * stays CLAIMED at (*).
  */
 TEST_F(race, ring_full_keeps_claim)
 {

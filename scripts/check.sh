@@ -5,7 +5,9 @@
 # everything "make check" runs.
 #  1. host tests: the KCSAN classifier and log checker on saved logs,
 #     checkpatch --strict, sparse and W=1 on driver/, the locking context
-#     of every ownership transition's call site (check-callsites.py);
+#     of every ownership transition's call site (check-callsites.py),
+#     ownership.rst's generated tables and lkmm/README's index
+#     (gen-ownership-tables.py);
 #  2. the LKMM proofs in lkmm/ (when herd7 is available);
 #  3. the guest: boot the KCSAN kernel in QEMU, run every selftest against
 #     $DRIVER and judge the log (scripts/check-log.py);
@@ -91,6 +93,11 @@ run_check lint lint_clean
 echo "== host: call sites of the ownership transitions (locking context)"
 run_check check-callsites "$TOP/scripts/check-callsites.py"
 run_check check-callsites-selftest "$TOP/scripts/check-callsites.py" --selftest
+
+echo "== host: ownership.rst's generated tables and the lkmm/README index"
+run_check gen-ownership-tables "$TOP/scripts/gen-ownership-tables.py"
+run_check gen-ownership-tables-selftest \
+	"$TOP/scripts/gen-ownership-tables.py" --selftest
 
 echo "== host: LKMM proofs and the ordering cross-check"
 if [ -n "${HERD7:-}" ] || command -v herd7 >/dev/null; then

@@ -14,12 +14,8 @@ FIXTURE(mdev) {
 FIXTURE_SETUP(mdev)
 {
 	const char *uuid = vccw_uuid(0);
-	const char *step = "";
-	int ret;
 
-	ASSERT_NE(NULL, uuid) TH_LOG("VFIO_CCW_MDEV is not set");
-	ret = vccw_open(&self->d, uuid, &step);
-	ASSERT_EQ(0, ret) TH_LOG("%s: %s", step, strerror(-ret));
+	ASSERT_VCCW_OPEN(&self->d, uuid);
 }
 
 FIXTURE_TEARDOWN(mdev)

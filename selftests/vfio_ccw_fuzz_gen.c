@@ -824,15 +824,22 @@ static uint8_t chain_of(struct gen *g, int n, int k)
 	return k < n - 1 ? chain_flag(g) : 0;
 }
 
-static void gen_cmd_x8(struct gen *g)
+/* A valid CCW for the slot of a fresh chain; *x is where it goes. */
+static struct mccw slot_ccw(struct gen *g, uint64_t *x)
 {
 	int n, k;
+
+	*x = chain_with_slot(g, &n, &k);
+	return valid_ccw(g, chain_of(g, n, k));
+}
+
+static void gen_cmd_x8(struct gen *g)
+{
 	uint64_t x;
 	struct mccw c;
 
 	orb_init(g, false);
-	x = chain_with_slot(g, &n, &k);
-	c = valid_ccw(g, chain_of(g, n, k));
+	c = slot_ccw(g, &x);
 	c.cmd = (1 + rnd(g, 15)) << 4 | CCW_CMD_TIC;
 	put_ccw(g, x, c);
 	g->want = -EINVAL;
@@ -841,13 +848,11 @@ static void gen_cmd_x8(struct gen *g)
 
 static void gen_mida(struct gen *g)
 {
-	int n, k;
 	uint64_t x;
 	struct mccw c;
 
 	orb_init(g, chance(g, 1, 6));
-	x = chain_with_slot(g, &n, &k);
-	c = valid_ccw(g, chain_of(g, n, k));
+	c = slot_ccw(g, &x);
 	c.flags |= CCW_FLAG_MIDA;
 	put_ccw(g, x, c);
 	g->want = -EINVAL;
@@ -856,13 +861,11 @@ static void gen_mida(struct gen *g)
 
 static void gen_cda_bit0(struct gen *g)
 {
-	int n, k;
 	uint64_t x;
 	struct mccw c;
 
 	orb_init(g, false);
-	x = chain_with_slot(g, &n, &k);
-	c = valid_ccw(g, chain_of(g, n, k));
+	c = slot_ccw(g, &x);
 	if (!c.count) {
 		c.count = pick_count(g, 65535);
 		c.cda = valid_data(g, c.count, &(bool){ false }, false);
@@ -960,7 +963,6 @@ static void gen_idal_bad(struct gen *g)
 
 static void gen_idaw_bad(struct gen *g)
 {
-	int n, k;
 	uint64_t x, w;
 	unsigned int nb, j;
 	struct mccw c;
@@ -971,8 +973,7 @@ static void gen_idaw_bad(struct gen *g)
 		g->orb.c64 = 0;
 		orb_derive(g);
 	}
-	x = chain_with_slot(g, &n, &k);
-	c = valid_ccw(g, chain_of(g, n, k));
+	c = slot_ccw(g, &x);
 	if (chance(g, 1, 2))
 		moving(g, &c);
 	c.count = g->bsize + 1 + rnd(g, 8 * g->bsize);
@@ -996,14 +997,12 @@ static void gen_idaw_bad(struct gen *g)
 /* Second IDAW 2K- but not 4K-aligned: fine with 2K blocks only. */
 static void gen_idaw_bsize(struct gen *g)
 {
-	int n, k;
 	uint64_t x, page, idal, first;
 	unsigned int nb2, j;
 	struct mccw c;
 
 	orb_init(g, false);
-	x = chain_with_slot(g, &n, &k);
-	c = valid_ccw(g, chain_of(g, n, k));
+	c = slot_ccw(g, &x);
 	moving(g, &c);
 	c.count = 4097 + rnd(g, 3 * 4096);
 	c.flags |= CCW_FLAG_IDA;
@@ -1169,13 +1168,11 @@ static void gen_nomove(struct gen *g)
 
 static void gen_count0(struct gen *g)
 {
-	int n, k;
 	uint64_t x;
 	struct mccw c;
 
 	orb_init(g, chance(g, 1, 6));
-	x = chain_with_slot(g, &n, &k);
-	c = valid_ccw(g, chain_of(g, n, k));
+	c = slot_ccw(g, &x);
 	c.count = 0;
 	c.cda = (uint32_t)rnd64(g);
 	if (g->fmt0)

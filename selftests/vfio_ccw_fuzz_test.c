@@ -432,6 +432,27 @@ static void check_stats(struct fz *f, struct gen *g, const struct vstats *b)
 	}
 }
 
+/*
+ * Wait until the device is quiet (after a reset: any number of final
+ * IRBs will do) and check the counters. False when it never settled: the
+ * failure is reported for @what and the run stops.
+ */
+static bool settle_and_check(struct fz *f, struct gen *g, int model_ret,
+			     const char *what, bool after_reset)
+{
+	struct vstats b;
+	int r = after_reset ? settle_after_reset(f, &b) : settle(f, &b);
+
+	if (r) {
+		fail(f, g, model_ret, "%s: settle %s", what, errname(r));
+		f->dead = true;
+		return false;
+	}
+	if (f->stats)
+		check_stats(f, g, &b);
+	return true;
+}
+
 static void quick_check(struct fz *f, struct gen *g)
 {
 	struct vstats b;
@@ -580,7 +601,6 @@ static void region_op(struct fz *f, struct gen *g)
 			bool halt = chance(g, 1, 2);
 			struct irb_view irb;
 			struct ccw_cmd_region back;
-			struct vstats b;
 			int r;
 
 			memset(&cmd, 0, sizeof(cmd));
@@ -609,15 +629,8 @@ static void region_op(struct fz *f, struct gen *g)
 						      SCSW_FCTL_CLEAR)))
 				fail(f, g, NO_PROGRAM, "%s: IRB fctl %x", what,
 				     scsw_fctl(&irb.scsw));
-			r = settle(f, &b);
-			if (r) {
-				fail(f, g, NO_PROGRAM, "%s: settle %s", what,
-				     errname(r));
-				f->dead = true;
+			if (!settle_and_check(f, g, NO_PROGRAM, what, false))
 				break;
-			}
-			if (f->stats)
-				check_stats(f, g, &b);
 			got = dev_pread(f, &back, sizeof(back),
 					f->d.async.offset);
 			expect(f, g, "read async region", got, sizeof(back));
@@ -724,9 +737,7 @@ static void region_op(struct fz *f, struct gen *g)
 	case 13: /* reset right behind an accepted START */
 		{
 			struct ccw1 *ccw;
-			struct vstats b;
 			uint8_t *p;
-			int r;
 
 			if (op == 13) {
 				/* SENSE ID into the data zone */
@@ -759,15 +770,8 @@ static void region_op(struct fz *f, struct gen *g)
 				 op == 13 ? " behind a START" : "");
 			expect(f, g, what, got, 0);
 			f->resets++;
-			r = settle_after_reset(f, &b);
-			if (r) {
-				fail(f, g, NO_PROGRAM, "%s: settle %s", what,
-				     errname(r));
-				f->dead = true;
+			if (!settle_and_check(f, g, NO_PROGRAM, what, true))
 				break;
-			}
-			if (f->stats)
-				check_stats(f, g, &b);
 			clean(f, true);
 		}
 		break;
@@ -969,8 +973,6 @@ static void run_program(struct fz *f, struct gen *g)
 	}
 
 	if (acc) {
-		struct vstats b;
-
 		r = wait_final(f, &irb);
 		if (r) {
 			fail(f, g, model_ret, "accepted, but no final IRB "
@@ -980,15 +982,8 @@ static void run_program(struct fz *f, struct gen *g)
 		}
 		if (!g->b2b || got2 != VCCW_IO_ACCEPTED)
 			check_irb(f, g, model_ret, &irb);
-		r = settle(f, &b);
-		if (r) {
-			fail(f, g, model_ret, "waiting for the device to "
-			     "settle: %s", errname(r));
-			f->dead = true;
+		if (!settle_and_check(f, g, model_ret, "the program", false))
 			return;
-		}
-		if (f->stats)
-			check_stats(f, g, &b);
 		clean(f, true);
 	} else {
 		if (f->stats && f->check_every &&
@@ -1113,19 +1108,16 @@ FIXTURE(fuzz) {
 FIXTURE_SETUP(fuzz)
 {
 	const char *uuid = vccw_uuid(0);
-	const char *step = "";
 	const char *seed_env = getenv("VFIO_CCW_FUZZ_SEED");
 	struct fz *f;
 	uint8_t *pg;
-	int ret;
 
 	ASSERT_NE(NULL, uuid) TH_LOG("VFIO_CCW_MDEV is not set");
 	f = calloc(1, sizeof(*f));
 	ASSERT_NE(NULL, f);
 	self->f = f;
 	f->md = _metadata;
-	ret = vccw_open(&f->d, uuid, &step);
-	ASSERT_EQ(0, ret) TH_LOG("%s: %s", step, strerror(-ret));
+	ASSERT_VCCW_OPEN(&f->d, uuid);
 	ASSERT_NE(0, f->d.async.size);
 	ASSERT_NE(0, f->d.schib.size);
 	ASSERT_NE(0, f->d.crw.size);

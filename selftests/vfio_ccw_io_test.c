@@ -61,12 +61,8 @@ FIXTURE(io) {
 FIXTURE_SETUP(io)
 {
 	const char *uuid = vccw_uuid(0);
-	const char *step = "";
-	int ret;
 
-	ASSERT_NE(NULL, uuid);
-	ret = vccw_open(&self->d, uuid, &step);
-	ASSERT_EQ(0, ret) TH_LOG("%s: %s", step, strerror(-ret));
+	ASSERT_VCCW_OPEN(&self->d, uuid);
 	self->starts0 = stat_of(uuid, "starts");
 	self->frees0 = stat_of(uuid, "frees");
 	if (vccw_driver_is_ours())
@@ -831,10 +827,9 @@ TEST_F(io, remove_request_while_open)
 	char create[160], uuid[64];
 	struct irb_view irb;
 	struct pollfd p;
-	const char *step = "";
 	pthread_t t;
 	uint64_t v;
-	int efd, ret;
+	int efd;
 
 	ASSERT_NE(NULL, sch);
 	snprintf(uuid, sizeof(uuid), "%s", d->uuid);
@@ -860,8 +855,7 @@ TEST_F(io, remove_request_while_open)
 	ASSERT_NE(0, access(r.path, F_OK)) TH_LOG("mdev still there");
 
 	ASSERT_EQ(0, vccw_put(create, uuid)) TH_LOG("%s", create);
-	ret = vccw_open(d, uuid, &step);
-	ASSERT_EQ(0, ret) TH_LOG("%s: %s", step, strerror(-ret));
+	ASSERT_VCCW_OPEN(d, uuid);
 	self->starts0 = stat_of(uuid, "starts");
 	self->frees0 = stat_of(uuid, "frees");
 	sense_id_ccw(d, vccw_ptr(d, 0), 0x1000, CCW_FLAG_SLI, 7);

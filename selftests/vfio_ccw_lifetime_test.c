@@ -324,11 +324,8 @@ FIXTURE_TEARDOWN(life)
 static void start_held(struct __test_metadata *_metadata, struct sch2 *s,
 		       struct vccw_dev *d)
 {
-	const char *step = "";
-	int ret;
 
-	ret = vccw_open(d, s->uuid, &step);
-	ASSERT_EQ(0, ret) TH_LOG("%s: %s", step, strerror(-ret));
+	ASSERT_VCCW_OPEN(d, s->uuid);
 	ASSERT_TRUE(vccw_good_sense_id(d));
 	ASSERT_EQ(0, vccw_put(s->hook, "hold irq"));
 	vccw_sense_id_prog(d);
@@ -506,13 +503,11 @@ TEST_F_TIMEOUT(life, quiesce_failure_parks_cp, 180)
 TEST_F_TIMEOUT(life, reenable_failure_unregisters, 180)
 {
 	struct vccw_dev *d = &self->d;
-	const char *step = "";
 	struct pollfd p;
 	uint64_t v;
-	int efd, ret;
+	int efd;
 
-	ret = vccw_open(d, self->s.uuid, &step);
-	ASSERT_EQ(0, ret) TH_LOG("%s: %s", step, strerror(-ret));
+	ASSERT_VCCW_OPEN(d, self->s.uuid);
 	efd = eventfd(0, EFD_CLOEXEC);
 	ASSERT_LE(0, efd);
 	ASSERT_EQ(0, vccw_set_irq(d->device, VFIO_CCW_REQ_IRQ_INDEX, efd));
@@ -598,11 +593,9 @@ static bool signalled(int efd)
 TEST_F_TIMEOUT(life, set_irqs_count_zero, 180)
 {
 	struct vccw_dev *d = &self->d;
-	const char *step = "";
-	int efd, ret;
+	int efd;
 
-	ret = vccw_open(d, self->s.uuid, &step);
-	ASSERT_EQ(0, ret) TH_LOG("%s: %s", step, strerror(-ret));
+	ASSERT_VCCW_OPEN(d, self->s.uuid);
 	efd = eventfd(0, EFD_CLOEXEC);
 	ASSERT_LE(0, efd);
 	ASSERT_EQ(0, vccw_set_irq(d->device, VFIO_CCW_CRW_IRQ_INDEX, efd));

@@ -92,12 +92,8 @@ FIXTURE(race) {
 FIXTURE_SETUP(race)
 {
 	const char *uuid = vccw_uuid(0);
-	const char *step = "";
-	int ret;
 
-	ASSERT_NE(NULL, uuid);
-	ret = vccw_open(&self->d, uuid, &step);
-	ASSERT_EQ(0, ret) TH_LOG("%s: %s", step, strerror(-ret));
+	ASSERT_VCCW_OPEN(&self->d, uuid);
 	ASSERT_EQ(0, hook("release")) TH_LOG("module built without hooks?");
 	self->starts0 = stat_of("starts");
 	self->frees0 = stat_of("frees");
@@ -270,20 +266,37 @@ TEST_F(race, P5_unsolicited_while_submitted)
 	EXPECT_TRUE(vccw_good_sense_id(d));
 }
 
-struct closer {
+/*
+ * A call on a thread of its own that the test expects to block: the
+ * thread stores its id in @tid and sets @done when @call returned.
+ */
+struct blocking {
+	long (*call)(struct blocking *b);
+	struct vccw_dev *d;
 	int fd;
+	long ret;
 	atomic_int tid;
 	atomic_int done;
 };
 
-static void *close_fn(void *arg)
+static void *blocking_fn(void *arg)
 {
-	struct closer *c = arg;
+	struct blocking *b = arg;
 
-	atomic_store(&c->tid, gettid());
-	close(c->fd);
-	atomic_store(&c->done, 1);
+	atomic_store(&b->tid, gettid());
+	b->ret = b->call(b);
+	atomic_store(&b->done, 1);
 	return NULL;
+}
+
+static long close_call(struct blocking *b)
+{
+	return close(b->fd);
+}
+
+static long unmap_call(struct blocking *b)
+{
+	return vccw_dma_unmap(b->d->container, b->d->iova, b->d->dma_size);
 }
 
 /*
@@ -297,10 +310,8 @@ static void *close_fn(void *arg)
 TEST_F(race, P4_work_vs_retire)
 {
 	struct vccw_dev *d = &self->d;
-	struct closer c = { 0 };
+	struct blocking c = { .call = close_call };
 	pthread_t t;
-	const char *step = "";
-	int ret;
 
 	ASSERT_EQ(0, hook("arm work"));
 	vccw_sense_id_prog(d);
@@ -310,7 +321,7 @@ TEST_F(race, P4_work_vs_retire)
 
 	c.fd = d->device;
 	d->device = -1;
-	ASSERT_EQ(0, pthread_create(&t, NULL, close_fn, &c));
+	ASSERT_EQ(0, pthread_create(&t, NULL, blocking_fn, &c));
 	EXPECT_TRUE(blocked_not_done(&c.tid, &c.done))
 		TH_LOG("close did not wait for the work item");
 	EXPECT_EQ(self->frees0, stat_of("frees"));
@@ -322,8 +333,7 @@ TEST_F(race, P4_work_vs_retire)
 
 	/* Reopen and use it again. */
 	vccw_close(d);
-	ret = vccw_open(d, vccw_uuid(0), &step);
-	ASSERT_EQ(0, ret) TH_LOG("%s: %s", step, strerror(-ret));
+	ASSERT_VCCW_OPEN(d, vccw_uuid(0));
 	EXPECT_TRUE(vccw_good_sense_id(d));
 }
 
@@ -340,23 +350,6 @@ static void *start_fn(void *arg)
 	return NULL;
 }
 
-struct unmapper {
-	struct vccw_dev *d;
-	long ret;
-	atomic_int tid;
-	atomic_int done;
-};
-
-static void *unmap_fn(void *arg)
-{
-	struct unmapper *u = arg;
-
-	atomic_store(&u->tid, gettid());
-	u->ret = vccw_dma_unmap(u->d->container, u->d->iova, u->d->dma_size);
-	atomic_store(&u->done, 1);
-	return NULL;
-}
-
 /*
  * lkmm/P4-retire-vs-writer (and P1: nobody frees while TRANSLATING). W is
  * held after translating (pages pinned); a DMA unmap of the range (R) must
@@ -369,7 +362,7 @@ TEST_F(race, P4_retire_vs_writer)
 {
 	struct vccw_dev *d = &self->d;
 	struct starter s = { .d = d };
-	struct unmapper u = { .d = d };
+	struct blocking u = { .call = unmap_call, .d = d };
 	pthread_t ts, tu;
 
 	ASSERT_EQ(0, hook("arm translated"));
@@ -379,7 +372,7 @@ TEST_F(race, P4_retire_vs_writer)
 	EXPECT_EQ(VCCW_OWN_TRANSLATING, stat_of("own"));
 	EXPECT_LT(0, stat_of("pinned_pages"));
 
-	ASSERT_EQ(0, pthread_create(&tu, NULL, unmap_fn, &u));
+	ASSERT_EQ(0, pthread_create(&tu, NULL, blocking_fn, &u));
 	EXPECT_TRUE(blocked_not_done(&u.tid, &u.done))
 		TH_LOG("unmap did not wait for the writer"); /* (*) */
 

@@ -281,6 +281,23 @@ static void *starter_fn(void *arg)
 	return NULL;
 }
 
+/*
+ * A START of the test's own among the threads', tried up to @tries times
+ * while the device is busy: true when it was accepted.
+ */
+static bool own_start(struct load *L, uint32_t intparm, int tries)
+{
+	ssize_t n = -EBUSY;
+
+	while (tries-- > 0) {
+		n = do_start(L, intparm);
+		if (n != -EBUSY && n != -EAGAIN)
+			break;
+		sched_yield();
+	}
+	return n == VCCW_IO_ACCEPTED;
+}
+
 /* START attempts went on by @n since @a0, or there are no more. */
 static bool starts_moved(struct load *L, long a0, long n)
 {
@@ -737,7 +754,7 @@ TEST_F_TIMEOUT(stress, two_mdevs, TEST_TIMEOUT_S)
 TEST_F_TIMEOUT(stress, close_reopen_in_flight, TEST_TIMEOUT_S)
 {
 	struct load *L = &self->L[0];
-	int rounds = scaled(30), r, i, own_inflight = 0;
+	int rounds = scaled(30), r, own_inflight = 0;
 	const char *step = "";
 	struct load sum;
 	char when[32], extra[96];
@@ -757,17 +774,7 @@ TEST_F_TIMEOUT(stress, close_reopen_in_flight, TEST_TIMEOUT_S)
 		VCCW_WAIT_FOR(!GET(L->starters_left) || GET(L->accepted) >= 3,
 			      IO_TIMEOUT_MS);
 		/* One START of our own, then close right behind it. */
-		for (i = 0; i < 50; i++) {
-			ssize_t n = do_start(L, 0xc105e);
-
-			if (n == VCCW_IO_ACCEPTED) {
-				own_inflight++;
-				break;
-			}
-			if (n != -EBUSY && n != -EAGAIN)
-				break;
-			sched_yield();
-		}
+		own_inflight += own_start(L, 0xc105e, 50);
 		SET(L->dev_closed, 1);
 		close(L->d.device);
 		load_stop_join(L);
@@ -825,7 +832,7 @@ TEST_F_TIMEOUT(stress, close_reopen_in_flight, TEST_TIMEOUT_S)
 TEST_F_TIMEOUT(stress, dma_unmap_remap_in_flight, TEST_TIMEOUT_S)
 {
 	struct load *L = &self->L[0];
-	int rounds = scaled(60), r, i, unmap_bad = 0, map_bad = 0;
+	int rounds = scaled(60), r, unmap_bad = 0, map_bad = 0;
 	int own_inflight = 0;
 	long last = 0, un = 0;
 	const char *step = "";
@@ -842,17 +849,7 @@ TEST_F_TIMEOUT(stress, dma_unmap_remap_in_flight, TEST_TIMEOUT_S)
 		VCCW_WAIT_FOR(!GET(L->starters_left) ||
 			      GET(L->accepted) != last, IO_TIMEOUT_MS);
 		/* A START of our own right before the unmap, in flight. */
-		for (i = 0; i < 20; i++) {
-			ssize_t n = do_start(L, 0xd3a);
-
-			if (n == VCCW_IO_ACCEPTED) {
-				own_inflight++;
-				break;
-			}
-			if (n != -EBUSY && n != -EAGAIN)
-				break;
-			sched_yield();
-		}
+		own_inflight += own_start(L, 0xd3a, 20);
 		last = GET(L->accepted);
 		un = unmap_range(&L->d, DATA_OFF, PAGE_SZ);
 		if (un != PAGE_SZ) {

@@ -512,6 +512,20 @@ static inline ssize_t vccw_start(struct vccw_dev *d, const struct cmd_orb *orb)
 #define ASSERT_ERRNO(err, n)	ASSERT_EQ(-(ssize_t)(err), (ssize_t)(n))
 #define EXPECT_ERRNO(err, n)	EXPECT_EQ(-(ssize_t)(err), (ssize_t)(n))
 
+/*
+ * kselftest_harness: open the mdev @uuid into @d (vccw_open()) or fail the
+ * test, saying which step failed.
+ */
+#define ASSERT_VCCW_OPEN(d, uuid) do {					\
+	const char *__step = "";					\
+	const char *__uuid = (uuid);					\
+	int __ret;							\
+									\
+	ASSERT_NE(NULL, __uuid) TH_LOG("no mdev: VFIO_CCW_MDEV unset?");	\
+	__ret = vccw_open((d), __uuid, &__step);			\
+	ASSERT_EQ(0, __ret) TH_LOG("%s: %s", __step, strerror(-__ret));	\
+} while (0)
+
 /* HALT or CLEAR SUBCHANNEL through the async region: bytes or -errno. */
 static inline ssize_t vccw_async(struct vccw_dev *d, uint32_t cmd)
 {

@@ -84,6 +84,20 @@ static ssize_t start(struct vccw_dev *d)
 	return vccw_start(d, &orb);
 }
 
+/*
+ * Hold Q at its hook, have the hook hand I the made-up IRB @inject right
+ * after W's ssch, and START SENSE ID: Q holds every IRB that follows.
+ */
+static void start_with_work_held(struct __test_metadata *_metadata,
+				 struct vccw_dev *d, const char *inject)
+{
+	ASSERT_EQ(0, hook("arm work"));
+	ASSERT_EQ(0, hook(inject));
+	vccw_sense_id_prog(d);
+	ASSERT_ACCEPTED(start(d));
+	ASSERT_TRUE(wait_held()) TH_LOG("Q never reached the hook");
+}
+
 FIXTURE(race) {
 	struct vccw_dev d;
 	long starts0, frees0, claims_irq0, claims_retire0;
@@ -200,11 +214,7 @@ TEST_F(race, P3_intermediate_then_final)
 	long final0 = stat_of("irb_final");
 	long deliv0 = stat_of("irb_delivered");
 
-	ASSERT_EQ(0, hook("arm work"));
-	ASSERT_EQ(0, hook("after-ssch intermediate"));
-	vccw_sense_id_prog(d);
-	ASSERT_ACCEPTED(start(d));
-	ASSERT_TRUE(wait_held()) TH_LOG("Q never reached the hook");
+	start_with_work_held(_metadata, d, "after-ssch intermediate");
 	ASSERT_TRUE(wait_stat("irb_final", final0 + 1));
 	EXPECT_EQ(inter0 + 1, stat_of("irb_intermediate"));
 	EXPECT_EQ(self->claims_irq0 + 1, stat_of("claims_irq"));
@@ -242,11 +252,7 @@ TEST_F(race, P5_unsolicited_while_submitted)
 	struct irb_view irb = { 0 };
 	long unsol0 = stat_of("irb_unsolicited");
 
-	ASSERT_EQ(0, hook("arm work"));
-	ASSERT_EQ(0, hook("after-ssch unsolicited"));
-	vccw_sense_id_prog(d);
-	ASSERT_ACCEPTED(start(d));
-	ASSERT_TRUE(wait_held()) TH_LOG("Q never reached the hook");
+	start_with_work_held(_metadata, d, "after-ssch unsolicited");
 	ASSERT_TRUE(wait_stat("claims_irq", self->claims_irq0 + 1));
 	EXPECT_EQ(unsol0 + 1, stat_of("irb_unsolicited"));
 

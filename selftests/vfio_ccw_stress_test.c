@@ -636,6 +636,24 @@ static void check_kstats(struct __test_metadata *_metadata, struct load *L,
 	L->tot_irb_unsol += dv[S_IRB_UNSOL];
 }
 
+/*
+ * With the load stopped: the final SENSE ID works, then the device is
+ * closed and the user's and the driver's books checked (@when says
+ * after what).
+ */
+static void final_checks(struct __test_metadata *_metadata, struct load *L,
+			 const char *when)
+{
+	const char *step = "";
+	int ret = final_sense_id(L, &step);
+
+	EXPECT_EQ(0, ret) TH_LOG("%s: final SENSE ID: %s: %s", when, step,
+				 strerror(-ret));
+	load_close(L);
+	check_user(_metadata, L, when);
+	check_kstats(_metadata, L, when);
+}
+
 static void print_figures(struct __test_metadata *_metadata, struct load *L,
 			  double t0, const char *extra)
 {
@@ -795,12 +813,7 @@ TEST_F_TIMEOUT(stress, close_reopen_in_flight, TEST_TIMEOUT_S)
 	load_reset_books(L);
 	ret = load_open(L, &step);
 	ASSERT_EQ(0, ret) TH_LOG("last reopen: %s: %s", step, strerror(-ret));
-	ret = final_sense_id(L, &step);
-	EXPECT_EQ(0, ret) TH_LOG("final SENSE ID: %s: %s", step,
-				 strerror(-ret));
-	load_close(L);
-	check_user(_metadata, L, "final");
-	check_kstats(_metadata, L, "final");
+	final_checks(_metadata, L, "final");
 #define SUM(f) (sum.f += GET(L->f))
 	SUM(attempts); SUM(accepted); SUM(eagain); SUM(ebusy); SUM(einval);
 	SUM(ebadf); SUM(start_other); SUM(halt_ok); SUM(clear_ok);
@@ -873,12 +886,7 @@ TEST_F_TIMEOUT(stress, dma_unmap_remap_in_flight, TEST_TIMEOUT_S)
 	load_stop_join(L);
 	EXPECT_EQ(0, unmap_bad);
 	EXPECT_EQ(0, map_bad);
-	ret = final_sense_id(L, &step);
-	EXPECT_EQ(0, ret) TH_LOG("final SENSE ID: %s: %s", step,
-				 strerror(-ret));
-	load_close(L);
-	check_user(_metadata, L, "after the unmap rounds");
-	check_kstats(_metadata, L, "after the unmap rounds");
+	final_checks(_metadata, L, "after the unmap rounds");
 	EXPECT_LT(0, GET(L->accepted));
 	snprintf(extra, sizeof(extra),
 		 "; %d unmap/remap rounds, %d right behind an accepted START",

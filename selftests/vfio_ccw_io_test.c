@@ -395,7 +395,7 @@ TEST_F(io, halt_clear_idle)
 	EXPECT_NE(0, scsw_fctl(&irb.scsw) & SCSW_FCTL_CLEAR);
 
 	/* An unknown command is refused. */
-	EXPECT_EQ(-EINVAL, vccw_async(d, 0x80));
+	EXPECT_ERRNO(EINVAL, vccw_async(d, 0x80));
 
 	sense_id_ccw(d, ccw, 0x1000, CCW_FLAG_SLI, 7);
 	ASSERT_EQ(0, run_cp(d, 0, &irb));

@@ -453,7 +453,7 @@ TEST_F_TIMEOUT(life, retire_notoper_in_flight, 180)
 	EXPECT_EQ(1, poll(&p, 1, GONE_TIMEOUT_MS)) TH_LOG("no request irq");
 	EXPECT_EQ((ssize_t)sizeof(v), read(efd, &v, sizeof(v)));
 	vccw_sense_id_prog(d);
-	EXPECT_EQ(-ENODEV, start(d));
+	EXPECT_ERRNO(ENODEV, start(d));
 	vccw_close(d);
 	close(efd);
 	EXPECT_TRUE(wait_path(self->s.css, false, GONE_TIMEOUT_MS))
@@ -516,7 +516,7 @@ TEST_F_TIMEOUT(life, reenable_failure_unregisters, 180)
 	EXPECT_EQ(EINVAL, errno);
 	vccw_uninject();
 	vccw_sense_id_prog(d);
-	EXPECT_EQ(-ENODEV, start(d));
+	EXPECT_ERRNO(ENODEV, start(d));
 	p = (struct pollfd){ .fd = efd, .events = POLLIN };
 	EXPECT_EQ(1, poll(&p, 1, GONE_TIMEOUT_MS)) TH_LOG("no request irq");
 	EXPECT_EQ((ssize_t)sizeof(v), read(efd, &v, sizeof(v)));
@@ -550,7 +550,7 @@ TEST_F_TIMEOUT(life, probe_failure_frees_queued_crw, 180)
 	ASSERT_EQ(0, mdev_remove(&self->s));
 	ASSERT_EQ(0, vccw_put(VCCW_DEBUGFS "/probe_crw", "1"));
 	ASSERT_EQ(0, vccw_inject("vccw_register_vdev", -ENOMEM));
-	EXPECT_EQ(-ENOMEM, mdev_create(&self->s));
+	EXPECT_ERRNO(ENOMEM, mdev_create(&self->s));
 	vccw_uninject();
 	ASSERT_EQ(0, vccw_put(VCCW_DEBUGFS "/probe_crw", "0"));
 	EXPECT_FALSE(exists(self->s.mdev));
@@ -600,9 +600,9 @@ TEST_F_TIMEOUT(life, set_irqs_count_zero, 180)
 	ASSERT_LE(0, efd);
 	ASSERT_EQ(0, vccw_set_irq(d->device, VFIO_CCW_CRW_IRQ_INDEX, efd));
 
-	EXPECT_EQ(-EINVAL, set_irqs(d->device, VFIO_CCW_CRW_IRQ_INDEX,
+	EXPECT_ERRNO(EINVAL, set_irqs(d->device, VFIO_CCW_CRW_IRQ_INDEX,
 				    VFIO_IRQ_SET_DATA_EVENTFD, 0, -1));
-	EXPECT_EQ(-EINVAL, set_irqs(d->device, VFIO_CCW_CRW_IRQ_INDEX,
+	EXPECT_ERRNO(EINVAL, set_irqs(d->device, VFIO_CCW_CRW_IRQ_INDEX,
 				    VFIO_IRQ_SET_DATA_BOOL, 0, 1));
 	/* Still installed: a loopback signal reaches it. */
 	EXPECT_EQ(0, set_irqs(d->device, VFIO_CCW_CRW_IRQ_INDEX,

@@ -617,7 +617,7 @@ TEST_F(race, cc3_takes_the_paths_out)
 
 	ASSERT_EQ(0, vccw_inject("vccw_ssch", -3));
 	vccw_sense_id_prog(d);
-	EXPECT_EQ(-ENODEV, start(d));	/* the one path gone: none left */
+	EXPECT_ERRNO(ENODEV, start(d));	/* the one path gone: none left */
 	vccw_uninject();
 
 	vccw_orb(d, &orb, 0, 0x33);
@@ -629,7 +629,7 @@ TEST_F(race, cc3_takes_the_paths_out)
 		EXPECT_EQ(3, scsw_cc(&irb.scsw))
 			TH_LOG("the dead path was tried again");
 	} else {
-		EXPECT_EQ(-ENODEV, n);
+		EXPECT_ERRNO(ENODEV, n);
 	}
 
 	ASSERT_EQ(0, vary_on_first_path(d));
@@ -812,7 +812,7 @@ TEST_F(race, crw_chp_offline_online)
 	ASSERT_EQ((ssize_t)sizeof(v), read(efd, &v, sizeof(v)));
 	bad = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, bad);
-	EXPECT_EQ(-EFAULT, read_crw(d, bad));
+	EXPECT_ERRNO(EFAULT, read_crw(d, bad));
 	munmap(bad, 4096);
 	crw = read_crw(d, NULL);
 	ASSERT_LT(0, crw) TH_LOG("CRW lost after the failed read");

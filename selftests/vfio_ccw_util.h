@@ -154,6 +154,38 @@ struct vccw_dev {
 #define VCCW_IOVA_BASE	0x10000000ULL	/* below 2 GiB: 31-bit CCW addresses */
 #define VCCW_DMA_SIZE	(1UL << 20)
 
+/*
+ * Bounded polling, the one way the selftests wait for something that
+ * signals no file descriptor: look at the real condition (a counter, a
+ * hook's state, a file) every VCCW_POLL_MS until it holds or @ms passed.
+ * The pause between two looks is not what the test relies on.
+ */
+#define VCCW_POLL_MS	10
+
+static inline long vccw_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
+}
+
+static inline void vccw_poll_pause(void)
+{
+	struct timespec ts = { 0, VCCW_POLL_MS * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* True as soon as @cond holds, false if it still does not after @ms. */
+#define VCCW_WAIT_FOR(cond, ms) ({					\
+	long __end = vccw_now_ms() + (ms);				\
+	bool __ok;							\
+	while (!(__ok = (cond)) && vccw_now_ms() < __end)		\
+		vccw_poll_pause();					\
+	__ok;								\
+})
+
 /* The module under test, as the guest init exports it: "ours" or "intree". */
 static inline const char *vccw_driver(void)
 {
@@ -360,12 +392,8 @@ static inline int vccw_open_in(struct vccw_dev *d, const char *uuid,
 	 * timeout), the group is busy until that process has exited and
 	 * closed it. Wait for that, bounded, instead of failing the next test.
 	 */
-	for (i = 0; i < 600; i++) {
-		d->group = open(path, O_RDWR);
-		if (d->group >= 0 || errno != EBUSY)
-			break;
-		usleep(50 * 1000);
-	}
+	VCCW_WAIT_FOR((d->group = open(path, O_RDWR)) >= 0 || errno != EBUSY,
+		      30000);
 	if (d->group < 0)
 		return -errno;
 	*step = "VFIO_GROUP_GET_STATUS";
@@ -650,38 +678,6 @@ static inline int vccw_put(const char *path, const char *v)
 	close(fd);
 	return n == (ssize_t)strlen(v) ? 0 : (n < 0 ? -errno : -EIO);
 }
-
-/*
- * Bounded polling, the one way the selftests wait for something that
- * signals no file descriptor: look at the real condition (a counter, a
- * hook's state, a file) every VCCW_POLL_MS until it holds or @ms passed.
- * The pause between two looks is not what the test relies on.
- */
-#define VCCW_POLL_MS	10
-
-static inline long vccw_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
-}
-
-static inline void vccw_poll_pause(void)
-{
-	struct timespec ts = { 0, VCCW_POLL_MS * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
-/* True as soon as @cond holds, false if it still does not after @ms. */
-#define VCCW_WAIT_FOR(cond, ms) ({					\
-	long __end = vccw_now_ms() + (ms);				\
-	bool __ok;							\
-	while (!(__ok = (cond)) && vccw_now_ms() < __end)		\
-		vccw_poll_pause();					\
-	__ok;								\
-})
 
 /*
  * Thread @tid of this process sleeps in the kernel (state S or D): how a

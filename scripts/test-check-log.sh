@@ -141,6 +141,22 @@ else
 	result no "check-log counts a program's skip once"
 fi
 
+# expect_stacks NAME FRAGMENT MARKER WHAT: the clean log with FRAGMENT
+# appended after it fails as a hang and its verdict shows MARKER.
+expect_stacks() {
+	local name=$1 out
+	expect_log "$name" 1 "" "" 0 ""
+	cat "$2" >> "$tmp/$name.log"
+	out=$tmp/$name.stacks
+	"$here/check-log.py" "$tmp/$name.log" > "$out" 2>&1
+	if grep -q "$3" "$out" && grep -q "PROBLEM .*hang report" "$out"; then
+		result ok "check-log prints $4"
+	else
+		result no "check-log prints $4"
+		sed 's/^/    /' "$out"
+	fi
+}
+
 # Hang reports fail the run and their stacks reach the verdict.
 cat > "$tmp/hung.txt" <<'EOT'
 [  130.5] INFO: task vfio_ccw_stress:91 blocked for more than 61 seconds.
@@ -174,16 +190,8 @@ fi
 	echo "vcpu: pswa: spinning_vcpu_marker + 16 in section .text"
 	echo "VCCW-STACKS-END: vCPUs"
 } > "$tmp/host-hang.txt"
-expect_log planted-host-hang 1 "" "" 0 ""
-cat "$tmp/host-hang.txt" >> "$tmp/planted-host-hang.log"
-"$here/check-log.py" "$tmp/planted-host-hang.log" > "$tmp/host-hang.out" 2>&1
-if grep -q "spinning_vcpu_marker" "$tmp/host-hang.out" &&
-   grep -q "PROBLEM .*hang report" "$tmp/host-hang.out"; then
-	result ok "check-log prints the vCPUs' stacks of a silent guest"
-else
-	result no "check-log prints the vCPUs' stacks of a silent guest"
-	sed 's/^/    /' "$tmp/host-hang.out"
-fi
+expect_stacks planted-host-hang "$tmp/host-hang.txt" spinning_vcpu_marker \
+	"the vCPUs' stacks of a silent guest"
 # A program the guest abandoned: its stacks are in a VCCW-STACKS frame.
 {
 	echo "VCCW-HANG: vfio_ccw_io_test still running after 900s"
@@ -193,16 +201,8 @@ fi
 	echo "VCCW-STACKS-END: vfio_ccw_io_test"
 	echo "VCCW-FAIL: a selftest hung; devices left as they are"
 } > "$tmp/abandoned.txt"
-expect_log planted-abandoned 1 "" "" 0 ""
-cat "$tmp/abandoned.txt" >> "$tmp/planted-abandoned.log"
-"$here/check-log.py" "$tmp/planted-abandoned.log" > "$tmp/abandoned.out" 2>&1
-if grep -q "vfio_unregister_group_dev_marker" "$tmp/abandoned.out" &&
-   grep -q "PROBLEM .*hang report" "$tmp/abandoned.out"; then
-	result ok "check-log prints an abandoned program's stacks"
-else
-	result no "check-log prints an abandoned program's stacks"
-	sed 's/^/    /' "$tmp/abandoned.out"
-fi
+expect_stacks planted-abandoned "$tmp/abandoned.txt" \
+	vfio_unregister_group_dev_marker "an abandoned program's stacks"
 
 # bench_log NAME RC_OURS DRIVERS...: a "make bench" log
 bench_log() {

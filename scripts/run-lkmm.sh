@@ -131,32 +131,26 @@ for t in "${tests[@]}"; do
 done
 
 if [ $# -eq 0 ]; then
-	if o=$(scripts/check-litmus.py 2>&1); then
-		line ok check-litmus "controls = base + marked mutations"
-	else
-		line FAILED check-litmus "$(tail -1 <<<"$o")"
-		echo "$o"
-	fi
-	if o=$(scripts/check-litmus.py --selftest 2>&1); then
-		line ok check-litmus-selftest \
-			"$(grep -c '^selftest: caught' <<<"$o") planted drifts caught"
-	else
-		line FAILED check-litmus-selftest "$(tail -1 <<<"$o")"
-		echo "$o"
-	fi
-	if o=$(scripts/check-orderings.py -q 2>&1); then
-		line ok check-orderings "header ORDERING = code = table = lkmm/"
-	else
-		line FAILED check-orderings "$(tail -1 <<<"$o")"
-		echo "$o"
-	fi
-	if o=$(scripts/check-orderings.py --selftest 2>&1); then
-		line ok check-orderings-selftest \
-			"$(grep -c '^selftest: caught' <<<"$o") hand mutations caught"
-	else
-		line FAILED check-orderings-selftest "$(tail -1 <<<"$o")"
-		echo "$o"
-	fi
+	# host_check NAME TEXT CMD...: one line; @caught@ in TEXT is the
+	# number of "selftest: caught" lines CMD printed.
+	host_check() {
+		local name=$1 text=$2 o
+		shift 2
+		if o=$("$@" 2>&1); then
+			line ok "$name" "${text//@caught@/$(grep -c '^selftest: caught' <<<"$o")}"
+		else
+			line FAILED "$name" "$(tail -1 <<<"$o")"
+			echo "$o"
+		fi
+	}
+	host_check check-litmus "controls = base + marked mutations" \
+		scripts/check-litmus.py
+	host_check check-litmus-selftest "@caught@ planted drifts caught" \
+		scripts/check-litmus.py --selftest
+	host_check check-orderings "header ORDERING = code = table = lkmm/" \
+		scripts/check-orderings.py -q
+	host_check check-orderings-selftest "@caught@ hand mutations caught" \
+		scripts/check-orderings.py --selftest
 fi
 
 echo "lkmm: $(( $(date +%s) - start ))s with $jobs job(s)"

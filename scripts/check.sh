@@ -156,24 +156,18 @@ run_nested() {
 	if ! "$TOP/scripts/nested-initramfs.sh" "$initrd" \
 		"$TOP/build/initramfs-$KCONFIG.cpio"; then
 		echo "FAILED  nested initramfs"
-		failed=$((failed + 1))
+		tally no
 		return
 	fi
 	INITRD=$initrd MEM=${NESTED_MEM:-3072} NESTED=${NESTED_DRIVERS:-ours,intree} \
-		"$TOP/scripts/run-qemu.sh" "$log" >/dev/null
-	echo "== guest: verdict ($log)"
-	out=$("$TOP/scripts/check-log.py" "$log" \
-		--expect-tests vfio_ccw_nested 2>&1)
-	echo "$out"
-	add "$out"
+		QUIET=1 run_guest "$log" --expect-tests vfio_ccw_nested
 	"$TOP/scripts/nested-table.py" "$log"
 }
 
 if [ "$mode" = --nested-only ]; then
 	mkdir -p "$TOP/build"
 	run_nested
-	echo "$passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
+	tally_end
 	exit
 fi
 

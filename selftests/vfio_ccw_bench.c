@@ -47,7 +47,6 @@
 #include "vfio_ccw_util.h"
 
 #define WARMUP		20
-#define IO_TIMEOUT_MS	10000
 #define DATA_OFF	0x10000		/* data pages start here */
 #define IDAL_OFF	0x1000		/* IDAWs, up to 256 */
 #define NR_PAGES	16
@@ -229,7 +228,7 @@ static uint64_t run_clear(struct vccw_dev *d)
 		fprintf(stderr, "clear: %s\n", strerror(errno));
 		return 0;
 	}
-	if (vccw_wait_io(d, IO_TIMEOUT_MS) <= 0 || vccw_read_irb(d, &irb)) {
+	if (vccw_wait_io(d, VCCW_IO_TIMEOUT_MS) <= 0 || vccw_read_irb(d, &irb)) {
 		fprintf(stderr, "clear: no IRB\n");
 		return 0;
 	}
@@ -266,7 +265,7 @@ static uint64_t run_one(struct bdev *b, const struct bench *c)
 			n < 0 ? strerror((int)-n) : "short write");
 		return 0;
 	}
-	if (vccw_wait_io(d, IO_TIMEOUT_MS) <= 0 || vccw_read_irb(d, &irb)) {
+	if (vccw_wait_io(d, VCCW_IO_TIMEOUT_MS) <= 0 || vccw_read_irb(d, &irb)) {
 		fprintf(stderr, "%s: no IRB\n", c->name);
 		return 0;
 	}
@@ -529,7 +528,7 @@ static uint64_t halt_or_clear(struct vccw_dev *d, int cmd, long *coalesced)
 {
 	struct ccw_cmd_region r = { .command = cmd };
 	struct irb_view irb = { 0 };
-	uint64_t t0 = now_ns(), deadline = t0 + IO_TIMEOUT_MS * 1000000ULL;
+	uint64_t t0 = now_ns(), deadline = t0 + VCCW_IO_TIMEOUT_MS * 1000000ULL;
 	int64_t ev;
 
 	for (;;) {
@@ -547,7 +546,7 @@ static uint64_t halt_or_clear(struct vccw_dev *d, int cmd, long *coalesced)
 		drain(d, 0);
 	}
 	for (;;) {
-		ev = vccw_wait_io(d, IO_TIMEOUT_MS);
+		ev = vccw_wait_io(d, VCCW_IO_TIMEOUT_MS);
 		if (ev <= 0 || vccw_read_irb(d, &irb)) {
 			fprintf(stderr, "contention: no IRB\n");
 			return 0;
@@ -1201,7 +1200,7 @@ int main(void)
 	uint64_t *t, wall;
 	size_t i;
 
-	driver = getenv("VFIO_CCW_DRIVER") ?: "?";
+	driver = vccw_driver();
 	floor_mode = !strcmp(driver, "floor");
 	s = getenv("VFIO_CCW_BENCH_ROUND");
 	round_nr = s ? atoi(s) : 1;

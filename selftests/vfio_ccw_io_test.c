@@ -688,18 +688,30 @@ struct remapper {
 	uint64_t iova;
 	size_t size;
 	atomic_int stop;
+	atomic_int programs;	/* programs the main thread finished */
 	int rounds;
 	int err;
 };
 
-/* Unmap and map again, in a loop, a range no channel program uses. */
+/*
+ * Unmap and map again a range no channel program uses, one round per
+ * program the main thread finishes, so that every round overlaps the
+ * next program. Not in a tight loop: on a loaded host that loop held
+ * type1's iommu->lock so often that the programs' pins starved and the
+ * test ran out of time.
+ */
 static void *remap_fn(void *arg)
 {
 	struct remapper *r = arg;
 	int container = r->d->container;
+	int seen = 0;
 	long ret;
 
 	while (!atomic_load(&r->stop) && !r->err) {
+		if (!VCCW_WAIT_FOR(atomic_load(&r->programs) > seen ||
+				   atomic_load(&r->stop), 60 * 1000))
+			break;
+		seen = atomic_load(&r->programs);
 		ret = vccw_dma_unmap(container, r->iova, r->size);
 		if (ret < 0)
 			r->err = (int)-ret;
@@ -723,7 +735,7 @@ static void *remap_fn(void *arg)
  * (lkmm/P4-unmap-peek-vs-work). This one also
  * runs against the in-tree driver.
  */
-TEST_F(io, dma_unmap_elsewhere_keeps_io)
+TEST_F_TIMEOUT(io, dma_unmap_elsewhere_keeps_io, 120)
 {
 	struct vccw_dev *d = &self->d;
 	struct ccw1 *ccw = vccw_ptr(d, 0);
@@ -749,6 +761,7 @@ TEST_F(io, dma_unmap_elsewhere_keeps_io)
 		if (!vccw_good_end(&irb) || data[0] != 0xff || data[1] != 0x38)
 			break;
 		done++;
+		atomic_store(&r.programs, done);
 	}
 	atomic_store(&r.stop, 1);
 	pthread_join(t, NULL);

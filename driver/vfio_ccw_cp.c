@@ -73,7 +73,8 @@
  *   -EINVAL      format-1 IDAW with bit 0 set; an IDAW other than the first
  *                not aligned to the block size
  *   (vfio_dma_rw) reading CCWs or an IDAL failed: -EINVAL when the address
- *                is not in a DMA mapping, -EFAULT when it cannot be read
+ *                is not in a DMA mapping (type1 or iommufd), -EFAULT when
+ *                it cannot be read
  *   (vfio_pin_pages) pinning data failed: -EINVAL when the address is not
  *                in a DMA mapping, -EPERM when the mapping is read-only,
  *                -ENOMEM/-EFAULT from the mm; -EFAULT on a short pin
@@ -188,17 +189,27 @@ struct vccw_xlate_scratch {
 	} raw;
 };
 
+/*
+ * An address in no DMA mapping: vfio type1 answers -EINVAL, iommufd
+ * (its access API, also behind its /dev/vfio/vfio) -ENOENT. Userspace
+ * gets -EINVAL from either, as the errno table above says.
+ */
+static int vccw_vfio_errno(int ret)
+{
+	return ret == -ENOENT ? -EINVAL : ret;
+}
+
 static int vccw_vfio_dma_rw(struct vccw_cp *cp, u64 iova, void *data,
 			    size_t len, bool write)
 {
-	return vfio_dma_rw(cp->vdev, iova, data, len, write);
+	return vccw_vfio_errno(vfio_dma_rw(cp->vdev, iova, data, len, write));
 }
 
 static int vccw_vfio_pin_pages(struct vccw_cp *cp, u64 iova, int npage,
 			       struct page **pages)
 {
-	return vfio_pin_pages(cp->vdev, iova, npage, IOMMU_READ | IOMMU_WRITE,
-			      pages);
+	return vccw_vfio_errno(vfio_pin_pages(cp->vdev, iova, npage,
+					      IOMMU_READ | IOMMU_WRITE, pages));
 }
 
 static void vccw_vfio_unpin_pages(struct vccw_cp *cp, u64 iova, int npage)

@@ -136,13 +136,7 @@ teardown_devices() {
 		fi
 		i=$((i + 1))
 	done
-	for sch in $SCHS; do
-		echo "$sch" > /sys/bus/css/drivers/vfio_ccw/unbind ||
-			fail "unbind $sch from vfio_ccw"
-		echo > "/sys/bus/css/devices/$sch/driver_override"
-		echo "$sch" > /sys/bus/css/drivers_probe
-	done
-	SCHS=
+	release_schs vfio_ccw
 	if rmmod vfio_ccw; then
 		echo "VCCW-UNLOAD: vfio_ccw ok"
 	else
@@ -249,14 +243,19 @@ setup_floor() {
 	return 0
 }
 
-teardown_floor() {
+# Hand the test subchannels back from css driver $1 to whoever probes them.
+release_schs() {
 	for sch in $SCHS; do
-		echo "$sch" > /sys/bus/css/drivers/vccw_floor/unbind ||
-			fail "unbind $sch from vccw_floor"
+		echo "$sch" > "/sys/bus/css/drivers/$1/unbind" ||
+			fail "unbind $sch from $1"
 		echo > "/sys/bus/css/devices/$sch/driver_override"
 		echo "$sch" > /sys/bus/css/drivers_probe
 	done
 	SCHS=
+}
+
+teardown_floor() {
+	release_schs vccw_floor
 }
 
 # Benchmarks: the same programs through the floor and each module in

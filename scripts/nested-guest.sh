@@ -57,6 +57,21 @@ step() {
 	echo "VCCW-NESTED-ROW: $drv|$res|$2"
 }
 
+# vary_path CHPID 0|1 offline|online off|on: chchp varies the path, its
+# status follows, and the CRW event the outer QEMU never sends is made
+# up by the driver's debug hook.
+vary_path() {
+	local rc st
+	show chchp -v "$2" "$1"
+	rc=$?
+	st=$(cat "/sys/devices/css0/chp0.$1/status")
+	note "chp0.$1 status: $st"
+	[ "$rc" = 0 ] && [ "$st" = "$3" ]
+	step $? "chchp -v $2 $1: the path is varied $4"
+	hook "inject chp $3"
+	step $? "the path's CRW event ($3) reaches the driver"
+}
+
 note() {
 	echo "# $*" | tee -a "$out"
 }
@@ -287,22 +302,8 @@ main_run() {
 		step $rc "the payload took the intermediate IRB; final released"
 		wait_marker chp-vary
 		step $? "the payload waits for the channel-path events"
-		show chchp -v 0 "$chpid"
-		rc=$?
-		st=$(cat "/sys/devices/css0/chp0.$chpid/status")
-		note "chp0.$chpid status: $st"
-		[ "$rc" = 0 ] && [ "$st" = offline ]
-		step $? "chchp -v 0 $chpid: the path is varied off"
-		hook "inject chp offline"
-		step $? "the path's CRW event (offline) reaches the driver"
-		show chchp -v 1 "$chpid"
-		rc=$?
-		st=$(cat "/sys/devices/css0/chp0.$chpid/status")
-		note "chp0.$chpid status: $st"
-		[ "$rc" = 0 ] && [ "$st" = online ]
-		step $? "chchp -v 1 $chpid: the path is varied on"
-		hook "inject chp online"
-		step $? "the path's CRW event (online) reaches the driver"
+		vary_path "$chpid" 0 offline off
+		vary_path "$chpid" 1 online on
 	fi
 	wait_marker unplug
 	step $? "the payload waits for the unplug"

@@ -30,6 +30,7 @@ static const char * const vccw_stat_names[VCCW_NR_STATS] = {
 	[VCCW_STAT_IRB_INTERMEDIATE] = "irb_intermediate",
 	[VCCW_STAT_IRB_DROPPED] = "irb_dropped",
 	[VCCW_STAT_IRB_DELIVERED] = "irb_delivered",
+	[VCCW_STAT_IRB_CLEARED] = "irb_cleared",
 	[VCCW_STAT_CLAIMS_IRQ] = "claims_irq",
 	[VCCW_STAT_CLAIMS_RETIRE] = "claims_retire",
 	[VCCW_STAT_FREES] = "frees",

@@ -107,6 +107,7 @@ void vccw_irq_take(struct vfio_ccw_private *private, struct irb *irb)
 	}
 	memcpy(&e->irb, irb, sizeof(*irb));
 	e->claim = claim;
+	e->clears = private->clears;
 	/*
 	 * The cp this IRB reports on stays allocated until Q has processed
 	 * this entry: it can only be freed with its claim, which is this
@@ -205,6 +206,18 @@ static void vccw_signal_io(struct vfio_ccw_private *private)
 	mutex_unlock(&private->trigger_mutex);
 }
 
+/*
+ * With io_mutex held: did a CSCH accepted after I took the IRB stamped
+ * @clears clear it? A CSCH clears the subchannel's pending status, and
+ * status that userspace has not been given yet is pending for it: it
+ * must not see a START's status after its CSCH was accepted.
+ */
+static bool vccw_cleared(struct vfio_ccw_private *private, u32 clears)
+{
+	lockdep_assert_held(&private->io_mutex);
+	return clears != READ_ONCE(private->clears);
+}
+
 /* With io_mutex held: put @e's IRB in the region for userspace. */
 static void vccw_post_irb(struct vfio_ccw_private *private,
 			  const struct vccw_irb_entry *e)
@@ -212,14 +225,39 @@ static void vccw_post_irb(struct vfio_ccw_private *private,
 	lockdep_assert_held(&private->io_mutex);
 	memcpy(private->io_region->irb_area, &e->irb, sizeof(e->irb));
 	private->irb_unread = true;
+	private->region_clears = e->clears;
 	vccw_stat_inc(private, VCCW_STAT_IRB_DELIVERED);
+}
+
+/*
+ * With io_mutex held: forget what a CSCH cleared before userspace read
+ * it: the IRB in the region (delivered, signalled, so the next one may
+ * take its place) and the oldest ones in the outbox, never delivered
+ * (they are in the order I took them, so the cleared ones come first).
+ */
+static void vccw_drop_cleared(struct vfio_ccw_private *private)
+{
+	lockdep_assert_held(&private->io_mutex);
+	if (private->irb_unread &&
+	    vccw_cleared(private, private->region_clears))
+		private->irb_unread = false;
+	while (private->outbox_len &&
+	       vccw_cleared(private,
+			    private->outbox[private->outbox_head].clears)) {
+		private->outbox_head = (private->outbox_head + 1) %
+				       VCCW_OUTBOX_SIZE;
+		private->outbox_len--;
+		vccw_stat_inc(private, VCCW_STAT_IRB_CLEARED);
+	}
 }
 
 /*
  * Q: hand @e's IRB to userspace: into the io region if userspace read the
  * last one, else into the outbox behind the others, so that none is
  * overwritten unread while the reader keeps up (it reads the region after
- * each eventfd signal, as QEMU does).
+ * each eventfd signal, as QEMU does). An IRB that a CSCH cleared first is
+ * not handed over; one that replaces a cleared IRB in the region is
+ * signalled again (the reader may have taken the first signal already).
  */
 static void vccw_deliver(struct vfio_ccw_private *private,
 			 const struct vccw_irb_entry *e)
@@ -228,7 +266,10 @@ static void vccw_deliver(struct vfio_ccw_private *private,
 	unsigned int slot;
 
 	mutex_lock(&private->io_mutex);
-	if (!private->irb_unread) {
+	vccw_drop_cleared(private);
+	if (vccw_cleared(private, e->clears)) {
+		vccw_stat_inc(private, VCCW_STAT_IRB_CLEARED);
+	} else if (!private->irb_unread) {
 		vccw_post_irb(private, e);
 		signal = true;
 	} else if (private->outbox_len < VCCW_OUTBOX_SIZE) {
@@ -250,6 +291,24 @@ static void vccw_deliver(struct vfio_ccw_private *private,
 }
 
 /*
+ * Userspace reads the io region: when the IRB there was cleared by a
+ * CSCH, first let Q hand over what I took since (the CSCH's own status,
+ * normally taken right after the CSCH), so that the reader is not given
+ * the cleared status. Called without io_mutex.
+ */
+void vfio_ccw_irb_before_read(struct vfio_ccw_private *private)
+{
+	bool cleared;
+
+	mutex_lock(&private->io_mutex);
+	cleared = private->irb_unread &&
+		  vccw_cleared(private, private->region_clears);
+	mutex_unlock(&private->io_mutex);
+	if (cleared)
+		flush_work(&private->io_work);
+}
+
+/*
  * Userspace read the irb_area of the io region (called after the read,
  * without io_mutex): post the next waiting IRB, if any.
  */
@@ -259,6 +318,7 @@ void vfio_ccw_irb_read(struct vfio_ccw_private *private)
 
 	mutex_lock(&private->io_mutex);
 	private->irb_unread = false;
+	vccw_drop_cleared(private);
 	if (private->outbox_len) {
 		vccw_post_irb(private, &private->outbox[private->outbox_head]);
 		private->outbox_head = (private->outbox_head + 1) %

@@ -235,8 +235,11 @@ static ssize_t vccw_async_write(struct vfio_ccw_private *private,
 			sch->schib.scsw.cmd.actl |= SCSW_ACTL_HALT_PEND;
 	} else {
 		ccode = csch(sch->schid);
-		if (!ccode)
+		if (!ccode) {
 			sch->schib.scsw.cmd.actl = SCSW_ACTL_CLEAR_PEND;
+			/* I stamps the IRBs it takes from now on with it. */
+			WRITE_ONCE(private->clears, private->clears + 1);
+		}
 	}
 	spin_unlock_irq(&sch->lock);
 	switch (ccode) {
@@ -335,6 +338,9 @@ static ssize_t vfio_ccw_mdev_read(struct vfio_device *vdev, char __user *buf,
 		const loff_t irb = offsetof(struct ccw_io_region, irb_area);
 		ssize_t n;
 
+		if (pos >= irb ? pos < irb + IRB_AREA_SIZE :
+				 count > (size_t)(irb - pos))
+			vfio_ccw_irb_before_read(private);
 		n = vccw_region_read(private, private->io_region,
 				     sizeof(*private->io_region), buf, count,
 				     pos);

@@ -78,6 +78,7 @@ enum vccw_stat {
 	VCCW_STAT_IRB_INTERMEDIATE,
 	VCCW_STAT_IRB_DROPPED,		/* ring full, no claim: dropped */
 	VCCW_STAT_IRB_DELIVERED,	/* copied to the io region by Q */
+	VCCW_STAT_IRB_CLEARED,		/* not delivered: a CSCH came first */
 	VCCW_STAT_CLAIMS_IRQ,
 	VCCW_STAT_CLAIMS_RETIRE,
 	VCCW_STAT_FREES,
@@ -138,7 +139,13 @@ struct vfio_ccw_private {
 	 * Q posted one there (@irb_unread), the next ones wait in @outbox
 	 * until userspace has read the region's irb_area; when the outbox is
 	 * full the newest waiting IRB is dropped (counted), never a claim's.
+	 * An accepted CSCH clears the status that userspace has not been
+	 * given yet: @clears counts accepted CSCHs (written under sch->lock,
+	 * I stamps each IRB with it), @region_clears is the stamp of the IRB
+	 * in the region.
 	 */
+	u32 clears;
+	u32 region_clears;
 	bool irb_unread;
 	unsigned int outbox_head;
 	unsigned int outbox_len;
@@ -180,6 +187,7 @@ extern debug_info_t *vfio_ccw_debug_msg_id;
 
 /* vfio_ccw_drv.c */
 void vfio_ccw_io_work(struct work_struct *work);
+void vfio_ccw_irb_before_read(struct vfio_ccw_private *private);
 void vfio_ccw_irb_read(struct vfio_ccw_private *private);
 void vfio_ccw_outbox_reset(struct vfio_ccw_private *private);
 void vfio_ccw_crw_work(struct work_struct *work);

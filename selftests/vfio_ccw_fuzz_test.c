@@ -59,7 +59,8 @@
  * Iteration i draws from its own generator, seeded from (seed, i), and
  * starts from the same state (DMA memory zeroed, device idle): a failing
  * program is replayed alone with the printed seed, FIRST=i and ITERS=1.
- */#include "vfio_ccw_fuzz.h"
+ */
+#include "vfio_ccw_fuzz.h"
 #include "kselftest_harness.h"
 
 #define FZ_MAX_DUMPS		10	/* failures printed in full */
@@ -74,6 +75,7 @@ static bool read_vstats(const char *uuid, struct vstats *s)
 		K("irb_solicited", sol), K("irb_unsolicited", unsol),
 		K("irb_final", final), K("irb_intermediate", inter),
 		K("irb_dropped", dropped), K("irb_delivered", delivered),
+		K("irb_cleared", cleared),
 		K("claims_irq", claims_irq), K("claims_retire", claims_retire),
 		K("frees", frees), K("pinned_pages", pinned), K("own", own),
 #undef K
@@ -201,8 +203,9 @@ static int settle(struct fz *f, struct vstats *out)
 			/* read again: all of it after the cp went idle */
 			if (!read_vstats(f->d.uuid, &b))
 				return -EIO;
-			queued = (b.sol + b.unsol - b.dropped) -
-				 (f->s0.sol + f->s0.unsol - f->s0.dropped);
+			queued = (b.sol + b.unsol - b.dropped - b.cleared) -
+				 (f->s0.sol + f->s0.unsol - f->s0.dropped -
+				  f->s0.cleared);
 			deliv = b.delivered - f->s0.delivered;
 			if (deliv == queued && (long)f->consumed == deliv) {
 				if (out)
@@ -415,6 +418,8 @@ static void check_stats(struct fz *f, struct gen *g, const struct vstats *b)
 		  &f->exp_finals, false },
 		{ "irb_unsolicited", b->unsol - z->unsol, 0, NULL, false },
 		{ "irb_dropped", b->dropped - z->dropped, 0, NULL, false },
+		/* every IRB is read before the next HSCH/CSCH */
+		{ "irb_cleared", b->cleared - z->cleared, 0, NULL, false },
 	};
 	size_t i;
 

@@ -431,7 +431,7 @@ static void busy_then(struct __test_metadata *_metadata, struct vccw_dev *d,
 		      uint32_t cmd)
 {
 	struct ccw1 *ccw = vccw_ptr(d, 0);
-	struct irb_view irb;
+	struct irb_view irb = { 0 };
 	ssize_t n;
 	int i, tries;
 
@@ -471,6 +471,66 @@ TEST_F(io, halt_busy)
 TEST_F(io, clear_busy)
 {
 	busy_then(_metadata, &self->d, VFIO_CCW_ASYNC_CMD_CSCH);
+}
+
+/*
+ * CLEAR clears status pending, and status the driver took but userspace
+ * has not been given yet is pending for userspace: START A, its IRB is
+ * posted but not read; START B, its IRB waits behind A's; CSCH. The next
+ * IRB userspace reads, right away, is the clear's, not A's or B's; after
+ * it only the next program's own. A driver that delivers what the CSCH
+ * cleared gives A's START status here (QEMU would show it to its guest
+ * as if the clear had not happened).
+ */
+TEST_F(io, clear_drops_undelivered_status)
+{
+	struct vccw_dev *d = &self->d;
+	const char *uuid = d->uuid;
+	static const size_t prog_off[3] = { 0, 0x100, 0x200 };
+	struct irb_view irb;
+	struct cmd_orb orb;
+	long frees0, cleared0;
+	int i;
+
+	if (!vccw_driver_is_ours())
+		SKIP(return, "waits on our debugfs counters");
+	frees0 = stat_of(uuid, "frees");
+	cleared0 = stat_of(uuid, "irb_cleared");
+	ASSERT_LE(0, cleared0);
+	for (i = 0; i < 3; i++)
+		sense_id_ccw(d, vccw_ptr(d, prog_off[i]), 0x1000,
+			     CCW_FLAG_SLI, 7);
+
+	/* A: its IRB is in the region, signalled, not read. */
+	vccw_orb(d, &orb, prog_off[0], 0xa);
+	ASSERT_ACCEPTED(vccw_start(d, &orb));
+	ASSERT_LT(0, vccw_wait_io(d, VCCW_IO_TIMEOUT_MS));
+	/* B: its cp freed, so its IRB was taken and waits behind A's. */
+	vccw_orb(d, &orb, prog_off[1], 0xb);
+	ASSERT_ACCEPTED(vccw_start(d, &orb));
+	ASSERT_TRUE(VCCW_WAIT_FOR(stat_of(uuid, "frees") == frees0 + 2,
+				  VCCW_IO_TIMEOUT_MS))
+		TH_LOG("B's cp not freed");
+
+	ASSERT_EQ((ssize_t)sizeof(struct ccw_cmd_region),
+		  vccw_async(d, VFIO_CCW_ASYNC_CMD_CSCH));
+	/* Read at once, as QEMU does when the earlier signal is pending. */
+	ASSERT_EQ(0, vccw_read_irb(d, &irb));
+	EXPECT_EQ(SCSW_FCTL_CLEAR, scsw_fctl(&irb.scsw))
+		TH_LOG("after the CSCH: fctl %x cpa %#x (A ends at %#x, B at %#x)",
+		       scsw_fctl(&irb.scsw), irb.scsw.cpa,
+		       vccw_addr(d, prog_off[0] + 8),
+		       vccw_addr(d, prog_off[1] + 8));
+	/* The clear's signal; then C's IRB is the next one, nothing between. */
+	ASSERT_LT(0, vccw_wait_io(d, VCCW_IO_TIMEOUT_MS));
+	ASSERT_EQ(0, run_cp(d, prog_off[2], &irb));
+	EXPECT_EQ(SCSW_FCTL_START, scsw_fctl(&irb.scsw));
+	EXPECT_EQ(vccw_addr(d, prog_off[2] + 8), irb.scsw.cpa)
+		TH_LOG("the IRB after the clear's is not C's: cpa %#x",
+		       irb.scsw.cpa);
+	EXPECT_TRUE(vccw_good_end(&irb));
+	/* B's was never delivered; A's was (signalled), then replaced. */
+	EXPECT_EQ(cleared0 + 1, stat_of(uuid, "irb_cleared"));
 }
 
 TEST_F(io, schib_read)

@@ -280,6 +280,7 @@ struct blocking {
 	long (*call)(struct blocking *b);
 	struct vccw_dev *d;
 	int fd;
+	void *buf;
 	long ret;
 	atomic_int tid;
 	atomic_int done;
@@ -700,9 +701,9 @@ TEST_F(race, ring_full_keeps_claim)
 	ASSERT_EQ(0, hook("arm work"));
 	for (i = 0; i < RING_SIZE + 8; i++) {
 		ASSERT_EQ((ssize_t)sizeof(struct ccw_cmd_region),
-			  vccw_async(d, VFIO_CCW_ASYNC_CMD_CSCH));
+			  vccw_async(d, VFIO_CCW_ASYNC_CMD_HSCH));
 		ASSERT_TRUE(wait_stat("irb_solicited", sol0 + i + 1))
-			TH_LOG("no IRB for clear %d", i);
+			TH_LOG("no IRB for halt %d", i);
 	}
 	EXPECT_EQ(drop0 + 8, stat_of("irb_dropped"));
 
@@ -729,8 +730,9 @@ TEST_F(race, ring_full_keeps_claim)
 }
 
 /*
- * A reader slower than the device: six IRBs (CLEAR of the idle
- * subchannel, a made-up unsolicited one, alternately) come in before
+ * A reader slower than the device: six IRBs (HALT of the idle
+ * subchannel, a made-up unsolicited one, alternately; not CLEAR, which
+ * clears what is still pending, see read_after_clear_waits_for_q) come in before
  * userspace reads the io region once. The region holds one IRB; the
  * others wait until it was read, so reading the region after each
  * eventfd signal, as QEMU does, gives all six in order and none is
@@ -747,9 +749,9 @@ TEST_F(race, slow_reader_gets_every_irb)
 
 	for (i = 0; i < 3; i++) {
 		ASSERT_EQ((ssize_t)sizeof(struct ccw_cmd_region),
-			  vccw_async(d, VFIO_CCW_ASYNC_CMD_CSCH));
+			  vccw_async(d, VFIO_CCW_ASYNC_CMD_HSCH));
 		ASSERT_TRUE(wait_stat("irb_solicited", sol0 + i + 1))
-			TH_LOG("no IRB for clear %d", i);
+			TH_LOG("no IRB for halt %d", i);
 		ASSERT_EQ(0, hook("inject unsolicited"));
 	}
 	for (n = 0; n < 6; n++) {
@@ -757,14 +759,58 @@ TEST_F(race, slow_reader_gets_every_irb)
 			TH_LOG("IRB %d of 6 never came", n + 1);
 		ASSERT_EQ(0, vccw_read_irb(d, &irb));
 		if (n % 2 == 0) {
-			EXPECT_NE(0, scsw_fctl(&irb.scsw) & SCSW_FCTL_CLEAR)
-				TH_LOG("IRB %d: not the clear's", n + 1);
+			EXPECT_NE(0, scsw_fctl(&irb.scsw) & SCSW_FCTL_HALT)
+				TH_LOG("IRB %d: not the halt's", n + 1);
 		} else {
 			EXPECT_NE(0, scsw_stctl(&irb.scsw) & SCSW_STCTL_ALERT)
 				TH_LOG("IRB %d: not the unsolicited one", n + 1);
 		}
 	}
 	EXPECT_EQ(drop0, stat_of("irb_dropped"));
+	EXPECT_TRUE(vccw_good_sense_id(d));
+}
+
+static long read_irb_call(struct blocking *b)
+{
+	return vccw_read_irb(b->d, (struct irb_view *)b->buf);
+}
+
+/*
+ * Not in lkmm (no cp changes hands): CLEAR clears status pending. A
+ * START's final IRB is in the io region, signalled, not read; Q is held;
+ * a CSCH is accepted and I takes its IRB, which Q holds. A read of the
+ * io region now must not return the START's status, which the CSCH
+ * cleared: it waits for Q and returns the clear's. (QEMU reads the region
+ * when the earlier signal wakes it, right after its CSCH.) Checked by
+ * hand once with the read not waiting for Q: it returned at once with the
+ * START's status ("the read did not wait").
+ */
+TEST_F(race, read_after_clear_waits_for_q)
+{
+	struct vccw_dev *d = &self->d;
+	struct irb_view irb = { 0 };
+	struct blocking b = { .call = read_irb_call, .d = d, .buf = &irb };
+	pthread_t t;
+
+	vccw_sense_id_prog(d);
+	ASSERT_ACCEPTED(start(d));
+	ASSERT_LT(0, vccw_wait_io(d, IO_TIMEOUT_MS));
+	ASSERT_EQ(0, hook("arm work"));
+	ASSERT_EQ((ssize_t)sizeof(struct ccw_cmd_region),
+		  vccw_async(d, VFIO_CCW_ASYNC_CMD_CSCH));
+	ASSERT_TRUE(wait_held()) TH_LOG("Q never held the clear's IRB");
+
+	ASSERT_EQ(0, pthread_create(&t, NULL, blocking_fn, &b));
+	EXPECT_TRUE(blocked_not_done(&b.tid, &b.done))
+		TH_LOG("the read did not wait: fctl %x",
+		       scsw_fctl(&irb.scsw));
+	ASSERT_EQ(0, hook("release"));
+	ASSERT_EQ(0, pthread_join(t, NULL));
+	ASSERT_EQ(0, b.ret);
+	EXPECT_EQ(SCSW_FCTL_CLEAR, scsw_fctl(&irb.scsw))
+		TH_LOG("read fctl %x", scsw_fctl(&irb.scsw));
+	/* The clear's signal, then the device works on. */
+	ASSERT_LT(0, vccw_wait_io(d, IO_TIMEOUT_MS));
 	EXPECT_TRUE(vccw_good_sense_id(d));
 }
 

@@ -107,7 +107,7 @@ void vccw_irq_take(struct vfio_ccw_private *private, struct irb *irb)
 	}
 	memcpy(&e->irb, irb, sizeof(*irb));
 	e->claim = claim;
-	e->clears = private->clears;
+	e->gen = private->status_gen;
 	/*
 	 * The cp this IRB reports on stays allocated until Q has processed
 	 * this entry: it can only be freed with its claim, which is this
@@ -180,8 +180,17 @@ void vfio_ccw_io_work(struct work_struct *work)
 		vccw_ring_take(&private->ring, &e);
 		spin_unlock_irq(&sch->lock);
 
-		if (e.for_cp)
+		if (e.for_cp) {
 			vccw_cp_update_scsw(&private->cp, &e.irb.scsw);
+			private->guest_cpa = e.irb.scsw.cmd.cpa;
+		} else {
+			/*
+			 * Not about a cp of ours (an idle HSCH or CSCH, an
+			 * unsolicited IRB): the channel's cpa is the address
+			 * of a kernel CCW. Show the last one the guest saw.
+			 */
+			e.irb.scsw.cmd.cpa = private->guest_cpa;
+		}
 		if (e.claim) {
 			vccw_check_channel_done(private);
 			vccw_cp_free(&private->cp);
@@ -207,15 +216,18 @@ static void vccw_signal_io(struct vfio_ccw_private *private)
 }
 
 /*
- * With io_mutex held: did a CSCH accepted after I took the IRB stamped
- * @clears clear it? A CSCH clears the subchannel's pending status, and
- * status that userspace has not been given yet is pending for it: it
- * must not see a START's status after its CSCH was accepted.
+ * With io_mutex held: did an HSCH or CSCH accepted after I took the IRB
+ * stamped @gen supersede it? Status that userspace has not been given
+ * yet is pending status for userspace: a CSCH clears it, and an HSCH is
+ * only accepted when, as far as userspace knows, no status is pending
+ * (a channel would refuse it with cc 1, which the UAPI cannot say). Each
+ * owes userspace one interruption, its own: QEMU makes one interruption
+ * for its guest out of every IRB it reads.
  */
-static bool vccw_cleared(struct vfio_ccw_private *private, u32 clears)
+static bool vccw_superseded(struct vfio_ccw_private *private, u32 gen)
 {
 	lockdep_assert_held(&private->io_mutex);
-	return clears != READ_ONCE(private->clears);
+	return gen != READ_ONCE(private->status_gen);
 }
 
 /* With io_mutex held: put @e's IRB in the region for userspace. */
@@ -225,29 +237,24 @@ static void vccw_post_irb(struct vfio_ccw_private *private,
 	lockdep_assert_held(&private->io_mutex);
 	memcpy(private->io_region->irb_area, &e->irb, sizeof(e->irb));
 	private->irb_unread = true;
-	private->region_clears = e->clears;
-	vccw_stat_inc(private, VCCW_STAT_IRB_DELIVERED);
+	private->region_gen = e->gen;
 }
 
 /*
- * With io_mutex held: forget what a CSCH cleared before userspace read
- * it: the IRB in the region (delivered, signalled, so the next one may
- * take its place) and the oldest ones in the outbox, never delivered
- * (they are in the order I took them, so the cleared ones come first).
+ * With io_mutex held: drop the oldest IRBs of the outbox that an HSCH or
+ * CSCH superseded (they are in the order I took them, so those come
+ * first). They were never delivered.
  */
-static void vccw_drop_cleared(struct vfio_ccw_private *private)
+static void vccw_outbox_drop_superseded(struct vfio_ccw_private *private)
 {
 	lockdep_assert_held(&private->io_mutex);
-	if (private->irb_unread &&
-	    vccw_cleared(private, private->region_clears))
-		private->irb_unread = false;
 	while (private->outbox_len &&
-	       vccw_cleared(private,
-			    private->outbox[private->outbox_head].clears)) {
+	       vccw_superseded(private,
+			       private->outbox[private->outbox_head].gen)) {
 		private->outbox_head = (private->outbox_head + 1) %
 				       VCCW_OUTBOX_SIZE;
 		private->outbox_len--;
-		vccw_stat_inc(private, VCCW_STAT_IRB_CLEARED);
+		vccw_stat_inc(private, VCCW_STAT_IRB_SUPERSEDED);
 	}
 }
 
@@ -255,9 +262,12 @@ static void vccw_drop_cleared(struct vfio_ccw_private *private)
  * Q: hand @e's IRB to userspace: into the io region if userspace read the
  * last one, else into the outbox behind the others, so that none is
  * overwritten unread while the reader keeps up (it reads the region after
- * each eventfd signal, as QEMU does). An IRB that a CSCH cleared first is
- * not handed over; one that replaces a cleared IRB in the region is
- * signalled again (the reader may have taken the first signal already).
+ * each eventfd signal, as QEMU does). An IRB that an HSCH or CSCH
+ * superseded before it got here is not handed over. An unread IRB in the
+ * region that one superseded is replaced by @e, which takes over its
+ * signal: the reader reads once for it and gets @e (a second signal would
+ * make it read @e twice). The replaced IRB counts as superseded, @e as
+ * delivered in its place.
  */
 static void vccw_deliver(struct vfio_ccw_private *private,
 			 const struct vccw_irb_entry *e)
@@ -266,11 +276,16 @@ static void vccw_deliver(struct vfio_ccw_private *private,
 	unsigned int slot;
 
 	mutex_lock(&private->io_mutex);
-	vccw_drop_cleared(private);
-	if (vccw_cleared(private, e->clears)) {
-		vccw_stat_inc(private, VCCW_STAT_IRB_CLEARED);
+	vccw_outbox_drop_superseded(private);
+	if (vccw_superseded(private, e->gen)) {
+		vccw_stat_inc(private, VCCW_STAT_IRB_SUPERSEDED);
+	} else if (private->irb_unread &&
+		   vccw_superseded(private, private->region_gen)) {
+		vccw_post_irb(private, e);
+		vccw_stat_inc(private, VCCW_STAT_IRB_SUPERSEDED);
 	} else if (!private->irb_unread) {
 		vccw_post_irb(private, e);
+		vccw_stat_inc(private, VCCW_STAT_IRB_DELIVERED);
 		signal = true;
 	} else if (private->outbox_len < VCCW_OUTBOX_SIZE) {
 		slot = (private->outbox_head + private->outbox_len++) %
@@ -291,20 +306,21 @@ static void vccw_deliver(struct vfio_ccw_private *private,
 }
 
 /*
- * Userspace reads the io region: when the IRB there was cleared by a
- * CSCH, first let Q hand over what I took since (the CSCH's own status,
- * normally taken right after the CSCH), so that the reader is not given
- * the cleared status. Called without io_mutex.
+ * Userspace reads the io region: when the IRB there was superseded by an
+ * HSCH or CSCH, first let Q hand over what I took since (the HSCH's or
+ * CSCH's own status, normally taken right after it), so that a reader
+ * woken by the earlier signal gets that and not the superseded status.
+ * Called without io_mutex.
  */
 void vfio_ccw_irb_before_read(struct vfio_ccw_private *private)
 {
-	bool cleared;
+	bool superseded;
 
 	mutex_lock(&private->io_mutex);
-	cleared = private->irb_unread &&
-		  vccw_cleared(private, private->region_clears);
+	superseded = private->irb_unread &&
+		     vccw_superseded(private, private->region_gen);
 	mutex_unlock(&private->io_mutex);
-	if (cleared)
+	if (superseded)
 		flush_work(&private->io_work);
 }
 
@@ -318,9 +334,10 @@ void vfio_ccw_irb_read(struct vfio_ccw_private *private)
 
 	mutex_lock(&private->io_mutex);
 	private->irb_unread = false;
-	vccw_drop_cleared(private);
+	vccw_outbox_drop_superseded(private);
 	if (private->outbox_len) {
 		vccw_post_irb(private, &private->outbox[private->outbox_head]);
+		vccw_stat_inc(private, VCCW_STAT_IRB_DELIVERED);
 		private->outbox_head = (private->outbox_head + 1) %
 				       VCCW_OUTBOX_SIZE;
 		private->outbox_len--;

@@ -69,7 +69,7 @@ struct vccw_irb_entry {
 	struct irb irb;
 	bool claim;	/* I won vccw_own_claim() for this IRB: Q frees */
 	bool for_cp;	/* solicited while SUBMITTED: cp still allocated */
-	u32 clears;	/* CSCHs accepted before I took it (see vccw_cleared) */
+	u32 gen;	/* status generation when I took it (vccw_superseded) */
 };
 
 /**

@@ -235,12 +235,12 @@ static ssize_t vccw_async_write(struct vfio_ccw_private *private,
 			sch->schib.scsw.cmd.actl |= SCSW_ACTL_HALT_PEND;
 	} else {
 		ccode = csch(sch->schid);
-		if (!ccode) {
+		if (!ccode)
 			sch->schib.scsw.cmd.actl = SCSW_ACTL_CLEAR_PEND;
-			/* I stamps the IRBs it takes from now on with it. */
-			WRITE_ONCE(private->clears, private->clears + 1);
-		}
 	}
+	/* I stamps the IRBs it takes from now on with the new generation. */
+	if (!ccode)
+		WRITE_ONCE(private->status_gen, private->status_gen + 1);
 	spin_unlock_irq(&sch->lock);
 	switch (ccode) {
 	case 0:

@@ -78,7 +78,7 @@ enum vccw_stat {
 	VCCW_STAT_IRB_INTERMEDIATE,
 	VCCW_STAT_IRB_DROPPED,		/* ring full, no claim: dropped */
 	VCCW_STAT_IRB_DELIVERED,	/* copied to the io region by Q */
-	VCCW_STAT_IRB_CLEARED,		/* not delivered: a CSCH came first */
+	VCCW_STAT_IRB_SUPERSEDED,	/* an HSCH/CSCH came before the read */
 	VCCW_STAT_CLAIMS_IRQ,
 	VCCW_STAT_CLAIMS_RETIRE,
 	VCCW_STAT_FREES,
@@ -129,6 +129,7 @@ struct vfio_ccw_private {
 	struct vccw_ring ring;		/* vfio_ccw_irb.h */
 	struct completion *completion;	/* quiesce waits for a final IRB */
 	struct work_struct io_work;
+	dma32_t guest_cpa;		/* Q only: last cpa the guest was given */
 
 	/* Regions, contents under io_mutex */
 	struct mutex io_mutex;		/* io_region and cmd_region contents */
@@ -139,13 +140,13 @@ struct vfio_ccw_private {
 	 * Q posted one there (@irb_unread), the next ones wait in @outbox
 	 * until userspace has read the region's irb_area; when the outbox is
 	 * full the newest waiting IRB is dropped (counted), never a claim's.
-	 * An accepted CSCH clears the status that userspace has not been
-	 * given yet: @clears counts accepted CSCHs (written under sch->lock,
-	 * I stamps each IRB with it), @region_clears is the stamp of the IRB
-	 * in the region.
+	 * An accepted HSCH or CSCH supersedes the status that userspace has
+	 * not been given yet: each one starts a new status generation
+	 * (@status_gen, written under sch->lock), I stamps each IRB with
+	 * it, @region_gen is the stamp of the IRB in the region.
 	 */
-	u32 clears;
-	u32 region_clears;
+	u32 status_gen;
+	u32 region_gen;
 	bool irb_unread;
 	unsigned int outbox_head;
 	unsigned int outbox_len;

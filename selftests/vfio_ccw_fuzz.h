@@ -76,7 +76,7 @@ extern const struct zone zones[Z_NR];	/* vfio_ccw_fuzz_gen.c */
 
 struct vstats {
 	long starts, eagain, ebusy, other, halts, clears;
-	long sol, unsol, final, inter, dropped, delivered, cleared;
+	long sol, unsol, final, inter, dropped, delivered, superseded;
 	long claims_irq, claims_retire, frees, pinned, own;
 };
 

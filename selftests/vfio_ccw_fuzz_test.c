@@ -75,7 +75,7 @@ static bool read_vstats(const char *uuid, struct vstats *s)
 		K("irb_solicited", sol), K("irb_unsolicited", unsol),
 		K("irb_final", final), K("irb_intermediate", inter),
 		K("irb_dropped", dropped), K("irb_delivered", delivered),
-		K("irb_cleared", cleared),
+		K("irb_superseded", superseded),
 		K("claims_irq", claims_irq), K("claims_retire", claims_retire),
 		K("frees", frees), K("pinned_pages", pinned), K("own", own),
 #undef K
@@ -203,9 +203,9 @@ static int settle(struct fz *f, struct vstats *out)
 			/* read again: all of it after the cp went idle */
 			if (!read_vstats(f->d.uuid, &b))
 				return -EIO;
-			queued = (b.sol + b.unsol - b.dropped - b.cleared) -
+			queued = (b.sol + b.unsol - b.dropped - b.superseded) -
 				 (f->s0.sol + f->s0.unsol - f->s0.dropped -
-				  f->s0.cleared);
+				  f->s0.superseded);
 			deliv = b.delivered - f->s0.delivered;
 			if (deliv == queued && (long)f->consumed == deliv) {
 				if (out)
@@ -419,7 +419,8 @@ static void check_stats(struct fz *f, struct gen *g, const struct vstats *b)
 		{ "irb_unsolicited", b->unsol - z->unsol, 0, NULL, false },
 		{ "irb_dropped", b->dropped - z->dropped, 0, NULL, false },
 		/* every IRB is read before the next HSCH/CSCH */
-		{ "irb_cleared", b->cleared - z->cleared, 0, NULL, false },
+		{ "irb_superseded", b->superseded - z->superseded, 0, NULL,
+		  false },
 	};
 	size_t i;
 
@@ -1055,9 +1056,9 @@ static void final_sense_id(struct fz *f)
 
 static int map_extra(struct fz *f, int i, uint64_t iova, bool ro, bool na)
 {
-	struct vfio_iommu_type1_dma_map map = { .argsz = sizeof(map) };
 	struct area *a = &f->a[i];
 	void *p;
+	int ret;
 
 	a->iova = iova;
 	a->size = XTRA_SIZE;
@@ -1069,13 +1070,9 @@ static int map_extra(struct fz *f, int i, uint64_t iova, bool ro, bool na)
 		return -errno;
 	a->host = p;
 	a->base = p;
-	map.vaddr = (uintptr_t)p;
-	map.iova = iova;
-	map.size = a->size;
-	map.flags = VFIO_DMA_MAP_FLAG_READ |
-		    (ro ? 0 : VFIO_DMA_MAP_FLAG_WRITE);
-	if (ioctl(f->d.container, VFIO_IOMMU_MAP_DMA, &map))
-		return -errno;
+	ret = vccw_dma_map(f->d.container, p, iova, a->size, !ro);
+	if (ret)
+		return ret;
 	a->mapped = true;
 	return 0;
 }
@@ -1086,12 +1083,9 @@ static void unmap_extra(struct fz *f)
 
 	for (i = A_LOW; i < A_NR; i++) {
 		struct area *a = &f->a[i];
-		struct vfio_iommu_type1_dma_unmap um = {
-			.argsz = sizeof(um), .iova = a->iova, .size = a->size,
-		};
 
 		if (a->mapped)
-			ioctl(f->d.container, VFIO_IOMMU_UNMAP_DMA, &um);
+			vccw_dma_unmap(f->d.container, a->iova, a->size);
 		a->mapped = false;
 		if (a->base)
 			munmap(a->base, a->size);

@@ -14,6 +14,14 @@
 #include "vfio_ccw_util.h"
 #include "kselftest_harness.h"
 
+/*
+ * The harness's guard per test. Each wait inside a test is bounded by
+ * VCCW_IO_TIMEOUT_MS (20 s) and a test makes several: the harness's
+ * default of 30 s would kill a slow but correct test on a loaded host
+ * before its own bounds could say what was missing.
+ */
+#define RACE_TIMEOUT_S	180
+
 #define IO_TIMEOUT_MS	VCCW_IO_TIMEOUT_MS
 
 static long stat_of(const char *name)
@@ -136,7 +144,7 @@ FIXTURE_TEARDOWN(race)
  * at the first entry: checked by hand once by making Q free on "solicited &&
  * final && own != IDLE": this test then fails at (*).
  */
-TEST_F(race, P2_clear_start_collision)
+TEST_F_TIMEOUT(race, P2_clear_start_collision, RACE_TIMEOUT_S)
 {
 	struct vccw_dev *d = &self->d;
 	struct irb_view irb = { 0 };
@@ -206,7 +214,7 @@ static void final_irb_frees_once(struct __test_metadata *_metadata,
  * solicited IRB taken while SUBMITTED (the "final" condition removed, as in
  * lkmm/ctrl-irq-claims-intermediate): the free then happens at (*).
  */
-TEST_F(race, P3_intermediate_then_final)
+TEST_F_TIMEOUT(race, P3_intermediate_then_final, RACE_TIMEOUT_S)
 {
 	struct vccw_dev *d = &self->d;
 	struct irb_view irb = { 0 };
@@ -246,7 +254,7 @@ TEST_F(race, P3_intermediate_then_final)
  * removed from I's claim: the free then happens at (*) and the real final
  * IRB has none.
  */
-TEST_F(race, P5_unsolicited_while_submitted)
+TEST_F_TIMEOUT(race, P5_unsolicited_while_submitted, RACE_TIMEOUT_S)
 {
 	struct vccw_dev *d = &self->d;
 	struct irb_view irb = { 0 };
@@ -314,7 +322,7 @@ static long unmap_call(struct blocking *b)
  * Checked by hand once with R freeing when it sees CLAIMED: frees then ends
  * at 2.
  */
-TEST_F(race, P4_work_vs_retire)
+TEST_F_TIMEOUT(race, P4_work_vs_retire, RACE_TIMEOUT_S)
 {
 	struct vccw_dev *d = &self->d;
 	struct blocking c = { .call = close_call };
@@ -365,7 +373,7 @@ static void *start_fn(void *arg)
  * hand once with R not waiting for TRANSLATING: the unmap then returns at
  * (*) with pages still pinned.
  */
-TEST_F(race, P4_retire_vs_writer)
+TEST_F_TIMEOUT(race, P4_retire_vs_writer, RACE_TIMEOUT_S)
 {
 	struct vccw_dev *d = &self->d;
 	struct starter s = { .d = d };
@@ -408,7 +416,7 @@ TEST_F(race, P4_retire_vs_writer)
  * is not IDLE ("an interrupt ends whatever runs"): the free then happens at
  * (*), under the held W.
  */
-TEST_F(race, P5_unsolicited_during_translation)
+TEST_F_TIMEOUT(race, P5_unsolicited_during_translation, RACE_TIMEOUT_S)
 {
 	struct vccw_dev *d = &self->d;
 	struct irb_view irb = { 0 };
@@ -469,7 +477,7 @@ static bool wait_held_irb(const char *uuid)
  * (*); and once with held IRBs replayed on release whatever became of their
  * cp: "held IRB replayed" at (**).
  */
-TEST_F(race, P4_unmap_peek_vs_work)
+TEST_F_TIMEOUT(race, P4_unmap_peek_vs_work, RACE_TIMEOUT_S)
 {
 	struct vccw_dev *d = &self->d, d2;
 	const char *u1 = vccw_uuid(0), *u2 = vccw_uuid(1);
@@ -565,7 +573,7 @@ static int vary_on_first_path(struct vccw_dev *d)
  * TRANSLATING on every failure). Checked by hand once with W keeping its
  * cp when ssch fails: a page then stays pinned after the injected cc 1.
  */
-TEST_F(race, fault_injection_start_path)
+TEST_F_TIMEOUT(race, fault_injection_start_path, RACE_TIMEOUT_S)
 {
 	static const struct {
 		const char *fn;
@@ -609,7 +617,7 @@ TEST_F(race, fault_injection_start_path)
  * CHP_VARY_ON) makes the device usable again. Checked by hand once with the
  * paths kept after cc 3: "the dead path was tried again".
  */
-TEST_F(race, cc3_takes_the_paths_out)
+TEST_F_TIMEOUT(race, cc3_takes_the_paths_out, RACE_TIMEOUT_S)
 {
 	struct vccw_dev *d = &self->d;
 	struct irb_view irb = { 0 };
@@ -652,7 +660,7 @@ TEST_F(race, cc3_takes_the_paths_out)
  * once with I not claiming an IRB that has a cc: the cp is then never freed
  * and the word stays SUBMITTED.
  */
-TEST_F(race, P5_deferred_cc)
+TEST_F_TIMEOUT(race, P5_deferred_cc, RACE_TIMEOUT_S)
 {
 	struct vccw_dev *d = &self->d;
 	struct irb_view irb = { 0 };
@@ -681,18 +689,19 @@ TEST_F(race, P5_deferred_cc)
 
 /*
  * lkmm/P3-ring-full-keeps-claim. The I -> Q ring full (rule "IRBs in order":
- * a claim is never dropped). Q is held; 40 CLEARs of the idle subchannel
- * each give an IRB: 32 fill the ring, 8 are dropped and counted. A START's
+ * a claim is never dropped). Q is held; 40 made-up unsolicited IRBs (not
+ * HALTs or CLEARs: each of those would supersede the ones before it) come
+ * in: 32 fill the ring, 8 are dropped and counted. A START's
  * final IRB then comes with the claim: it takes the newest slot rather than
  * being dropped, so when Q goes on the cp is freed exactly once and the word
  * is IDLE again. Checked by hand once with a claimed IRB dropped like any
  * other when the ring is full: the free then never comes and the word
  * stays CLAIMED at (*).
  */
-TEST_F(race, ring_full_keeps_claim)
+TEST_F_TIMEOUT(race, ring_full_keeps_claim, RACE_TIMEOUT_S)
 {
 	struct vccw_dev *d = &self->d;
-	long sol0 = stat_of("irb_solicited");
+	long unsol0 = stat_of("irb_unsolicited");
 	long drop0 = stat_of("irb_dropped");
 	long deliv0 = stat_of("irb_delivered");
 	int64_t ev, sum = 0;
@@ -700,10 +709,9 @@ TEST_F(race, ring_full_keeps_claim)
 
 	ASSERT_EQ(0, hook("arm work"));
 	for (i = 0; i < RING_SIZE + 8; i++) {
-		ASSERT_EQ((ssize_t)sizeof(struct ccw_cmd_region),
-			  vccw_async(d, VFIO_CCW_ASYNC_CMD_HSCH));
-		ASSERT_TRUE(wait_stat("irb_solicited", sol0 + i + 1))
-			TH_LOG("no IRB for halt %d", i);
+		ASSERT_EQ(0, hook("inject unsolicited"));
+		ASSERT_TRUE(wait_stat("irb_unsolicited", unsol0 + i + 1))
+			TH_LOG("no IRB for injection %d", i);
 	}
 	EXPECT_EQ(drop0 + 8, stat_of("irb_dropped"));
 
@@ -730,37 +738,39 @@ TEST_F(race, ring_full_keeps_claim)
 }
 
 /*
- * A reader slower than the device: six IRBs (HALT of the idle
- * subchannel, a made-up unsolicited one, alternately; not CLEAR, which
- * clears what is still pending, see read_after_clear_waits_for_q) come in before
+ * A reader slower than the device: six IRBs (the final status of a
+ * START, a made-up unsolicited one, alternately; no HSCH or CSCH, which
+ * supersede what waits, see read_after_clear_waits_for_q) come in before
  * userspace reads the io region once. The region holds one IRB; the
  * others wait until it was read, so reading the region after each
  * eventfd signal, as QEMU does, gives all six in order and none is
  * dropped. Checked by hand once with Q writing every IRB into the region
  * at once: only the last one is read ("IRB 2 of 6 never came").
  */
-TEST_F(race, slow_reader_gets_every_irb)
+TEST_F_TIMEOUT(race, slow_reader_gets_every_irb, RACE_TIMEOUT_S)
 {
 	struct vccw_dev *d = &self->d;
-	long sol0 = stat_of("irb_solicited");
+	long frees0 = stat_of("frees");
+	long unsol0 = stat_of("irb_unsolicited");
 	long drop0 = stat_of("irb_dropped");
 	struct irb_view irb;
 	int i, n = 0;
 
+	vccw_sense_id_prog(d);
 	for (i = 0; i < 3; i++) {
-		ASSERT_EQ((ssize_t)sizeof(struct ccw_cmd_region),
-			  vccw_async(d, VFIO_CCW_ASYNC_CMD_HSCH));
-		ASSERT_TRUE(wait_stat("irb_solicited", sol0 + i + 1))
-			TH_LOG("no IRB for halt %d", i);
+		ASSERT_ACCEPTED(start(d)) TH_LOG("START %d", i + 1);
+		ASSERT_TRUE(wait_stat("frees", frees0 + i + 1))
+			TH_LOG("START %d never ended", i + 1);
 		ASSERT_EQ(0, hook("inject unsolicited"));
+		ASSERT_TRUE(wait_stat("irb_unsolicited", unsol0 + i + 1));
 	}
 	for (n = 0; n < 6; n++) {
 		ASSERT_LT(0, vccw_wait_io(d, IO_TIMEOUT_MS))
 			TH_LOG("IRB %d of 6 never came", n + 1);
 		ASSERT_EQ(0, vccw_read_irb(d, &irb));
 		if (n % 2 == 0) {
-			EXPECT_NE(0, scsw_fctl(&irb.scsw) & SCSW_FCTL_HALT)
-				TH_LOG("IRB %d: not the halt's", n + 1);
+			EXPECT_EQ(SCSW_FCTL_START, scsw_fctl(&irb.scsw))
+				TH_LOG("IRB %d: not the START's", n + 1);
 		} else {
 			EXPECT_NE(0, scsw_stctl(&irb.scsw) & SCSW_STCTL_ALERT)
 				TH_LOG("IRB %d: not the unsolicited one", n + 1);
@@ -776,7 +786,8 @@ static long read_irb_call(struct blocking *b)
 }
 
 /*
- * Not in lkmm (no cp changes hands): CLEAR clears status pending. A
+ * Not in lkmm (no cp changes hands): an accepted CSCH supersedes the
+ * status userspace has not read (io.clear_supersedes_unread_status). A
  * START's final IRB is in the io region, signalled, not read; Q is held;
  * a CSCH is accepted and I takes its IRB, which Q holds. A read of the
  * io region now must not return the START's status, which the CSCH
@@ -785,7 +796,7 @@ static long read_irb_call(struct blocking *b)
  * hand once with the read not waiting for Q: it returned at once with the
  * START's status ("the read did not wait").
  */
-TEST_F(race, read_after_clear_waits_for_q)
+TEST_F_TIMEOUT(race, read_after_clear_waits_for_q, RACE_TIMEOUT_S)
 {
 	struct vccw_dev *d = &self->d;
 	struct irb_view irb = { 0 };
@@ -809,8 +820,7 @@ TEST_F(race, read_after_clear_waits_for_q)
 	ASSERT_EQ(0, b.ret);
 	EXPECT_EQ(SCSW_FCTL_CLEAR, scsw_fctl(&irb.scsw))
 		TH_LOG("read fctl %x", scsw_fctl(&irb.scsw));
-	/* The clear's signal, then the device works on. */
-	ASSERT_LT(0, vccw_wait_io(d, IO_TIMEOUT_MS));
+	/* It rode the START's signal; the device works on. */
 	EXPECT_TRUE(vccw_good_sense_id(d));
 }
 
@@ -835,7 +845,7 @@ static int64_t read_crw(struct vccw_dev *d, void *buf)
  * CRW queued (checked by hand once against a driver that drops it: "CRW
  * lost"). The device still runs a program afterwards.
  */
-TEST_F(race, crw_chp_offline_online)
+TEST_F_TIMEOUT(race, crw_chp_offline_online, RACE_TIMEOUT_S)
 {
 	struct vccw_dev *d = &self->d;
 	uint8_t schib[SCHIB_AREA_SIZE];

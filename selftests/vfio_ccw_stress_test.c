@@ -16,8 +16,9 @@
  *   frees         == starts             (every accepted START freed once)
  *   claims_irq + claims_retire == frees (each free by exactly one owner)
  *   irb_delivered == sum of eventfd values (drained after close)
- *   irb_cleared   counted: status an accepted CSCH cleared before it
- *                 was delivered (taken == delivered + dropped + cleared)
+ *   irb_superseded counted: status an accepted HSCH or CSCH superseded
+ *                 before it was read (taken == delivered + dropped +
+ *                 superseded)
  *   irb_dropped   counted, not asserted: Q and the readers may lag on a
  *                 loaded host; every IRB is delivered or dropped, and a
  *                 START's final status is never dropped
@@ -51,14 +52,14 @@
 enum {
 	S_STARTS, S_REF_EAGAIN, S_REF_EBUSY, S_REF_OTHER, S_HALTS, S_CLEARS,
 	S_IRB_SOL, S_IRB_UNSOL, S_IRB_FINAL, S_IRB_INTERM, S_IRB_DROPPED,
-	S_IRB_DELIV, S_IRB_CLEARED, S_CLAIMS_IRQ, S_CLAIMS_RETIRE, S_FREES, S_PINNED, S_OWN,
+	S_IRB_DELIV, S_IRB_SUPERSEDED, S_CLAIMS_IRQ, S_CLAIMS_RETIRE, S_FREES, S_PINNED, S_OWN,
 	S_NR
 };
 
 static const char * const stat_names[S_NR] = {
 	"starts", "refused_eagain", "refused_ebusy", "refused_other", "halts",
 	"clears", "irb_solicited", "irb_unsolicited", "irb_final",
-	"irb_intermediate", "irb_dropped", "irb_delivered", "irb_cleared",
+	"irb_intermediate", "irb_dropped", "irb_delivered", "irb_superseded",
 	"claims_irq",
 	"claims_retire", "frees", "pinned_pages", "own",
 };
@@ -148,7 +149,7 @@ struct load {
 	long tot_claims_irq, tot_claims_retire, tot_frees, tot_irbs;
 	long tot_irb_unsol;
 	long tot_irb_dropped;
-	long tot_irb_cleared;	/* not delivered: an accepted CSCH came first */
+	long tot_irb_superseded;	/* an accepted HSCH/CSCH came first */
 };
 
 #define ADD(field, n)	__atomic_add_fetch(&(field), (n), __ATOMIC_RELAXED)
@@ -622,13 +623,13 @@ static void check_kstats(struct __test_metadata *_metadata, struct load *L,
 	 * below. A START's final status is never dropped: see full_load().
 	 */
 	L->tot_irb_dropped += dv[S_IRB_DROPPED];
-	L->tot_irb_cleared += dv[S_IRB_CLEARED];
+	L->tot_irb_superseded += dv[S_IRB_SUPERSEDED];
 	EXPECT_EQ(dv[S_IRB_SOL] + dv[S_IRB_UNSOL],
 		  dv[S_IRB_FINAL] + dv[S_IRB_INTERM])
 		TH_LOG("%s %s: IRBs by solicitation vs by finality", L->name, when);
 	EXPECT_EQ(dv[S_IRB_SOL] + dv[S_IRB_UNSOL],
-		  dv[S_IRB_DELIV] + dv[S_IRB_DROPPED] + dv[S_IRB_CLEARED])
-		TH_LOG("%s %s: IRBs taken vs delivered + dropped + cleared",
+		  dv[S_IRB_DELIV] + dv[S_IRB_DROPPED] + dv[S_IRB_SUPERSEDED])
+		TH_LOG("%s %s: IRBs taken vs delivered + dropped + superseded",
 		       L->name, when);
 	EXPECT_EQ(0, now.v[S_PINNED])
 		TH_LOG("%s %s: pages still pinned", L->name, when);
@@ -674,9 +675,9 @@ static void print_figures(struct __test_metadata *_metadata, struct load *L,
 	       GET(L->async_other), GET(L->io_reads),
 	       GET(L->schib_reads), GET(L->efd_reads), GET(L->efd_sum));
 	if (vccw_driver_is_ours())
-		TH_LOG("%s: IRBs delivered %ld (unsolicited %ld), dropped %ld, cleared by CSCH %ld; claims irq %ld, retire %ld; frees %ld",
+		TH_LOG("%s: IRBs delivered %ld (unsolicited %ld), dropped %ld, superseded by HSCH/CSCH %ld; claims irq %ld, retire %ld; frees %ld",
 		       L->name, L->tot_irbs, L->tot_irb_unsol,
-		       L->tot_irb_dropped, L->tot_irb_cleared,
+		       L->tot_irb_dropped, L->tot_irb_superseded,
 		       L->tot_claims_irq, L->tot_claims_retire, L->tot_frees);
 	else
 		TH_LOG("%s: driver %s: debugfs invariants skipped", L->name,
@@ -744,11 +745,11 @@ static void full_load(struct __test_metadata *_metadata, struct load *L,
 		check_kstats(_metadata, &L[i], "after the load");
 		/*
 		 * Every accepted START got at least its final IRB, unless
-		 * an accepted CSCH cleared it before it was delivered.
+		 * an accepted HSCH or CSCH superseded it before it was read.
 		 */
 		if (vccw_driver_is_ours())
 			EXPECT_LE(GET(L[i].accepted),
-				  GET(L[i].efd_sum) + L[i].tot_irb_cleared)
+				  GET(L[i].efd_sum) + L[i].tot_irb_superseded)
 				TH_LOG("%s: fewer IRB signals than accepted STARTs",
 				       L[i].name);
 		EXPECT_LT(0, GET(L[i].accepted))
@@ -838,7 +839,7 @@ TEST_F_TIMEOUT(stress, close_reopen_in_flight, TEST_TIMEOUT_S)
 	sum.tot_irbs = L->tot_irbs;
 	sum.tot_irb_unsol = L->tot_irb_unsol;
 	sum.tot_irb_dropped = L->tot_irb_dropped;
-	sum.tot_irb_cleared = L->tot_irb_cleared;
+	sum.tot_irb_superseded = L->tot_irb_superseded;
 	memcpy(sum.name, L->name, sizeof(sum.name));
 	snprintf(extra, sizeof(extra),
 		 "; %d rounds, %d closed right behind an accepted START",

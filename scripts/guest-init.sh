@@ -39,6 +39,7 @@ for arg in $(cat /proc/cmdline); do
 	vccw.tests=*) TESTS=$(echo "${arg#vccw.tests=}" | tr ',' ' ') ;;
 	vccw.shell=1) SHELL_ONLY=1 ;;
 	vccw.bench=1) BENCH=1 ;;
+	vccw.iommu=*) export VFIO_CCW_IOMMU=${arg#vccw.iommu=} ;;
 	vccw.nested=*) NESTED=$(echo "${arg#vccw.nested=}" | tr ',' ' ') ;;
 	vccw.bench_iters=*) export VFIO_CCW_BENCH_ITERS=${arg#vccw.bench_iters=} ;;
 	vccw.bench_rounds=*) BENCH_ROUNDS=${arg#vccw.bench_rounds=} ;;
@@ -68,7 +69,7 @@ nth() {
 }
 
 echo "VCCW-BOOT: driver=$DRIVER cpus=$(grep -c '^processor' /proc/cpuinfo)" \
-	"kernel=$(uname -r)"
+	"kernel=$(uname -r) iommu=${VFIO_CCW_IOMMU:-container}"
 # Where the kernel runs, for the host's silence watchdog to name the
 # functions the vCPUs are in (scripts/run-qemu.sh).
 echo "VCCW-KTEXT: $(sed -n 's/ T _text$//p' /proc/kallsyms)"

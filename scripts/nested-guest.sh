@@ -230,9 +230,11 @@ run_driver() {
 	show mdevctl undefine -u "$UUID"
 	step $? "mdevctl undefine"
 	show driverctl -b css unset-override "$sch"
+	# io_subchannel recognises the device again (asynchronously).
+	wait_for 60 ccw_back
 	cur=$(basename "$(readlink -f "/sys/bus/css/devices/$sch/driver")")
-	[ "$cur" = io_subchannel ]
-	step $? "driverctl unset-override: back on io_subchannel"
+	[ "$cur" = io_subchannel ] && ccw_back
+	step $? "driverctl unset-override: back on io_subchannel, $DEVNO there again"
 	rmmod vfio_ccw
 	rc=$?
 	[ "$rc" = 0 ] || note "vfio_ccw refcnt $(cat /sys/module/vfio_ccw/refcnt)," \
@@ -243,6 +245,10 @@ run_driver() {
 	echo "1..$n" >> "$out"
 	echo "1..$n"
 	echo "$nfail" > "${out%.tap}.rc"
+}
+
+ccw_back() {
+	[ -e "/sys/bus/ccw/devices/$DEVNO" ]
 }
 
 # Our counters: nothing pinned, no cp owned, every START freed.

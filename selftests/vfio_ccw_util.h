@@ -11,6 +11,7 @@
 #ifndef VFIO_CCW_UTIL_H
 #define VFIO_CCW_UTIL_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -26,6 +27,7 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <linux/iommufd.h>
 #include <linux/vfio.h>
 #include <linux/vfio_ccw.h>
 #include "kselftest.h"
@@ -313,7 +315,30 @@ static inline int vccw_set_irq(int fd, uint32_t index, int efd)
 	return ioctl(fd, VFIO_DEVICE_SET_IRQS, s) ? -errno : 0;
 }
 
-/* VFIO_IOMMU_MAP_DMA of @size bytes at @vaddr to @iova; 0 or -errno. */
+/*
+ * Two ways to the device, as QEMU has them: the type1 container
+ * (/dev/vfio/vfio, a group, VFIO_IOMMU_MAP_DMA), or, with
+ * VFIO_CCW_IOMMU=iommufd in the environment, iommufd: /dev/iommu, an IOAS,
+ * the device's cdev /dev/vfio/devices/vfioN bound to it and attached to
+ * the IOAS, IOMMU_IOAS_MAP. vccw_dev.container is then the /dev/iommu fd;
+ * the IOAS of each such fd (and of its dups) is kept here.
+ */
+static inline bool vccw_use_iommufd(void)
+{
+	const char *m = getenv("VFIO_CCW_IOMMU");
+
+	return m && !strcmp(m, "iommufd");
+}
+
+#define VCCW_MAX_FD	1024
+static uint32_t vccw_ioas_of_fd[VCCW_MAX_FD];	/* 0: a type1 container */
+
+static inline uint32_t vccw_ioas(int fd)
+{
+	return fd >= 0 && fd < VCCW_MAX_FD ? vccw_ioas_of_fd[fd] : 0;
+}
+
+/* Map @size bytes at @vaddr to @iova (type1 or IOAS); 0 or -errno. */
 static inline int vccw_dma_map(int container, void *vaddr, uint64_t iova,
 			       size_t size, bool writable)
 {
@@ -323,19 +348,109 @@ static inline int vccw_dma_map(int container, void *vaddr, uint64_t iova,
 		.flags = VFIO_DMA_MAP_FLAG_READ |
 			 (writable ? VFIO_DMA_MAP_FLAG_WRITE : 0),
 	};
+	struct iommu_ioas_map im = {
+		.size = sizeof(im), .ioas_id = vccw_ioas(container),
+		.user_va = (uintptr_t)vaddr, .length = size, .iova = iova,
+		.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
+			 (writable ? IOMMU_IOAS_MAP_WRITEABLE : 0),
+	};
 
+	if (im.ioas_id)
+		return ioctl(container, IOMMU_IOAS_MAP, &im) ? -errno : 0;
 	return ioctl(container, VFIO_IOMMU_MAP_DMA, &map) ? -errno : 0;
 }
 
-/* VFIO_IOMMU_UNMAP_DMA of [@iova, @iova + @size): bytes unmapped or -errno. */
+/* Unmap [@iova, @iova + @size): bytes unmapped or -errno. */
 static inline long vccw_dma_unmap(int container, uint64_t iova, size_t size)
 {
 	struct vfio_iommu_type1_dma_unmap um = {
 		.argsz = sizeof(um), .iova = iova, .size = size,
 	};
+	struct iommu_ioas_unmap iu = {
+		.size = sizeof(iu), .ioas_id = vccw_ioas(container),
+		.iova = iova, .length = size,
+	};
 
+	if (iu.ioas_id)
+		return ioctl(container, IOMMU_IOAS_UNMAP, &iu) ? -errno :
+								 (long)iu.length;
 	return ioctl(container, VFIO_IOMMU_UNMAP_DMA, &um) ? -errno :
 							     (long)um.size;
+}
+
+/* @fd (a dup of /dev/iommu, or -1: a new one) with its IOAS; fd or -errno. */
+static inline int vccw_iommufd_open(int fd, const char **step)
+{
+	struct iommu_ioas_alloc a = { .size = sizeof(a) };
+	uint32_t ioas = vccw_ioas(fd);
+	int n;
+
+	*step = fd < 0 ? "open /dev/iommu" : "dup /dev/iommu";
+	n = fd < 0 ? open("/dev/iommu", O_RDWR) : dup(fd);
+	if (n < 0)
+		return -errno;
+	if (n >= VCCW_MAX_FD) {
+		close(n);
+		return -EMFILE;
+	}
+	if (!ioas) {
+		*step = "IOMMU_IOAS_ALLOC";
+		if (ioctl(n, IOMMU_IOAS_ALLOC, &a)) {
+			int err = -errno;
+
+			close(n);
+			return err;
+		}
+		ioas = a.out_ioas_id;
+	}
+	vccw_ioas_of_fd[n] = ioas;
+	return n;
+}
+
+/* The mdev's VFIO device cdev, bound to @iommufd, attached to its IOAS. */
+static inline int vccw_cdev_open(const char *uuid, int iommufd,
+				 const char **step)
+{
+	struct vfio_device_bind_iommufd bind = {
+		.argsz = sizeof(bind), .iommufd = iommufd,
+	};
+	struct vfio_device_attach_iommufd_pt at = {
+		.argsz = sizeof(at), .pt_id = vccw_ioas(iommufd),
+	};
+	char path[320], node[sizeof("/dev/vfio/devices/") + 256] = "";
+	struct dirent *e;
+	DIR *dir;
+	int fd, err;
+
+	*step = "the mdev's vfio-dev/vfioN";
+	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s/vfio-dev", uuid);
+	dir = opendir(path);
+	if (!dir)
+		return -errno;
+	while ((e = readdir(dir)))
+		if (!strncmp(e->d_name, "vfio", 4))
+			snprintf(node, sizeof(node), "/dev/vfio/devices/%s",
+				 e->d_name);
+	closedir(dir);
+	if (!node[0])
+		return -ENOENT;
+	*step = "open /dev/vfio/devices/vfioN";
+	/* Busy while a test the harness killed still has it (see below). */
+	VCCW_WAIT_FOR((fd = open(node, O_RDWR)) >= 0 || errno != EBUSY,
+		      30000);
+	if (fd < 0)
+		return -errno;
+	*step = "VFIO_DEVICE_BIND_IOMMUFD";
+	if (ioctl(fd, VFIO_DEVICE_BIND_IOMMUFD, &bind))
+		goto fail;
+	*step = "VFIO_DEVICE_ATTACH_IOMMUFD_PT";
+	if (ioctl(fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at))
+		goto fail;
+	return fd;
+fail:
+	err = -errno;
+	close(fd);
+	return err;
 }
 
 /*
@@ -370,6 +485,15 @@ static inline int vccw_open_in(struct vccw_dev *d, const char *uuid,
 	d->container = d->group = d->device = d->io_efd = -1;
 	snprintf(d->uuid, sizeof(d->uuid), "%s", uuid);
 
+	if (vccw_use_iommufd()) {
+		d->container = vccw_iommufd_open(container, step);
+		if (d->container < 0)
+			return d->container;
+		d->device = vccw_cdev_open(uuid, d->container, step);
+		if (d->device < 0)
+			return d->device;
+		goto mapped;
+	}
 	*step = "iommu_group of the mdev";
 	grp = vccw_group_of(uuid);
 	if (grp < 0)
@@ -413,6 +537,7 @@ static inline int vccw_open_in(struct vccw_dev *d, const char *uuid,
 	if (d->device < 0)
 		return -errno;
 
+mapped:
 	*step = "mmap DMA buffer";
 	d->dma_size = VCCW_DMA_SIZE;
 	d->dma = mmap(NULL, d->dma_size, PROT_READ | PROT_WRITE,
@@ -423,7 +548,7 @@ static inline int vccw_open_in(struct vccw_dev *d, const char *uuid,
 	}
 	memset(d->dma, 0, d->dma_size);
 	d->iova = iova;
-	*step = "VFIO_IOMMU_MAP_DMA";
+	*step = vccw_ioas(d->container) ? "IOMMU_IOAS_MAP" : "VFIO_IOMMU_MAP_DMA";
 	ret = vccw_dma_map(d->container, d->dma, d->iova, d->dma_size, true);
 	if (ret)
 		return ret;
@@ -471,8 +596,11 @@ static inline void vccw_close(struct vccw_dev *d)
 	}
 	if (d->group >= 0)
 		close(d->group);
-	if (d->container >= 0)
+	if (d->container >= 0) {
+		if (d->container < VCCW_MAX_FD)
+			vccw_ioas_of_fd[d->container] = 0;
 		close(d->container);
+	}
 	if (d->io_efd >= 0)
 		close(d->io_efd);
 	d->device = d->group = d->container = d->io_efd = -1;

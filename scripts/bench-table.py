@@ -210,7 +210,8 @@ def scale_table(fig, order):
 
 
 def diag_table(fig, order):
-    cases = [c for c in order if c.endswith("_diag")]
+    cases = [c for c in order if c.endswith("_diag") and
+             c.startswith(("scale_", "vcpus"))]
     rows = []
     for c in cases:
         for d in bl.DRIVERS:

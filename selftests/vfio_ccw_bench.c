@@ -28,6 +28,9 @@
  *                 one thread while another STARTs "big" (256 CCWs, IDALs
  *                 over 256 pages) on the same mdev without pause
  *   scale_<k>     sense_id on k mdevs at once, a thread each: programs/s
+ *   vcpus<N>_<k>  the same with only N vCPUs online (N: the host's cores)
+ *   procs_<k>     the same with a process per mdev (own mm and container)
+ *   <scale case>_diag  round 1: where its programs wait (a traced run)
  *   mem           bytes per device, from the kmem trace events (below)
  *
  * Nothing here is asserted about speed. The program fails (exit 1) only
@@ -39,7 +42,11 @@
  * space-separated, up to four), VFIO_CCW_BENCH_ITERS (programs per case,
  * default 2000), VFIO_CCW_BENCH_ROUND (the round label),
  * VFIO_CCW_BENCH_MEM=1 (measure memory; needs an unopened last mdev that
- * may be removed and created again).
+ * may be removed and created again), VFIO_CCW_BENCH_CASES (comma list of
+ * case-name prefixes: only those), VFIO_CCW_BENCH_HOST_CPUS (the host's
+ * cores: the scale case again on that many vCPUs), VFIO_CCW_BENCH_EXTRA_ROUNDS
+ * (that and the scale case over processes only in rounds up to this),
+ * VFIO_CCW_BENCH_TRACE=1 (the raw trace of round 1's scale_1 and scale_2).
  */
 #include <pthread.h>
 #include <stdbool.h>
@@ -84,6 +91,7 @@ static char *mdevs[MAX_DEVS], *schs[MAX_DEVS];
 static const char *cases;	/* VFIO_CCW_BENCH_CASES; NULL: every case */
 static int vcpus;		/* CPUs of the guest */
 static int host_cpus;		/* VFIO_CCW_BENCH_HOST_CPUS: the host's cores */
+static int extra_rounds;	/* VFIO_CCW_BENCH_EXTRA_ROUNDS; 0: every round */
 
 /* Is @name among VFIO_CCW_BENCH_CASES (comma list of name prefixes)? */
 static bool wanted(const char *name)
@@ -1588,6 +1596,7 @@ int main(void)
 	int n = s ? atoi(s) : 2000, k, nschs;
 	char *mdev_list, *sch_list, name[32];
 	struct bdev b[MAX_DEVS];
+	bool extra;
 	uint64_t *t, wall;
 	size_t i;
 
@@ -1596,6 +1605,8 @@ int main(void)
 	vcpus = (int)sysconf(_SC_NPROCESSORS_CONF);
 	s = getenv("VFIO_CCW_BENCH_HOST_CPUS");
 	host_cpus = s ? atoi(s) : 0;
+	s = getenv("VFIO_CCW_BENCH_EXTRA_ROUNDS");
+	extra_rounds = s ? atoi(s) : 0;
 	floor_mode = !strcmp(driver, "floor");
 	s = getenv("VFIO_CCW_BENCH_ROUND");
 	round_nr = s ? atoi(s) : 1;
@@ -1659,9 +1670,12 @@ int main(void)
 	}
 	/*
 	 * The same with no more vCPUs online than the host has cores: an I/O
-	 * interrupt then wakes no vCPU that has no core to run on.
+	 * interrupt then wakes no vCPU that has no core to run on. These and
+	 * the runs over processes only in the first extra_rounds rounds
+	 * (make check: the first, the machinery rather than the figures).
 	 */
-	if (host_cpus > 0 && host_cpus < vcpus && wanted("vcpus")) {
+	extra = !extra_rounds || round_nr <= extra_rounds;
+	if (host_cpus > 0 && host_cpus < vcpus && wanted("vcpus") && extra) {
 		if (vcpus_online(host_cpus) != host_cpus) {
 			fprintf(stderr, "could not take vCPUs offline\n");
 			vcpus_online(0);
@@ -1682,7 +1696,7 @@ int main(void)
 			return 1;
 		}
 	}
-	for (k = 1; k <= ndevs; k *= 2) {
+	for (k = 1; extra && k <= ndevs; k *= 2) {
 		snprintf(name, sizeof(name), "procs_%d", k);
 		if (!wanted(name))
 			continue;

@@ -30,7 +30,7 @@
  *   scale_<k>     sense_id on k mdevs at once, a thread each: programs/s
  *   vcpus<N>_<k>  the same with only N vCPUs online (N: the host's cores)
  *   procs_<k>     the same with a process per mdev (own mm and container)
- *   <scale case>_diag  round 1: where its programs wait (a traced run)
+ *   <scale case>_diag  round 1, 1 and 2 mdevs: where its programs wait
  *   mem           bytes per device, from the kmem trace events (below)
  *
  * Nothing here is asserted about speed. The program fails (exit 1) only
@@ -45,7 +45,8 @@
  * may be removed and created again), VFIO_CCW_BENCH_CASES (comma list of
  * case-name prefixes: only those), VFIO_CCW_BENCH_HOST_CPUS (the host's
  * cores: the scale case again on that many vCPUs), VFIO_CCW_BENCH_EXTRA_ROUNDS
- * (that and the scale case over processes only in rounds up to this),
+ * (that and the scale case over processes only in rounds up to this; 0:
+ * neither, nor the traced _diag runs),
  * VFIO_CCW_BENCH_TRACE=1 (the raw trace of round 1's scale_1 and scale_2).
  */
 #include <pthread.h>
@@ -91,7 +92,7 @@ static char *mdevs[MAX_DEVS], *schs[MAX_DEVS];
 static const char *cases;	/* VFIO_CCW_BENCH_CASES; NULL: every case */
 static int vcpus;		/* CPUs of the guest */
 static int host_cpus;		/* VFIO_CCW_BENCH_HOST_CPUS: the host's cores */
-static int extra_rounds;	/* VFIO_CCW_BENCH_EXTRA_ROUNDS; 0: every round */
+static int extra_rounds = -1;	/* VFIO_CCW_BENCH_EXTRA_ROUNDS; -1: every round */
 
 /* Is @name among VFIO_CCW_BENCH_CASES (comma list of name prefixes)? */
 static bool wanted(const char *name)
@@ -926,7 +927,7 @@ static bool scale_diag(struct bdev *b, int k, const char *name, uint64_t *t,
 	char dname[48];
 	bool on;
 
-	if (round_nr != 1)
+	if (round_nr != 1 || !extra_rounds || k > 2)
 		return true;
 	snprintf(dname, sizeof(dname), "%s_diag", name);
 	on = sdiag_start();
@@ -1606,7 +1607,8 @@ int main(void)
 	s = getenv("VFIO_CCW_BENCH_HOST_CPUS");
 	host_cpus = s ? atoi(s) : 0;
 	s = getenv("VFIO_CCW_BENCH_EXTRA_ROUNDS");
-	extra_rounds = s ? atoi(s) : 0;
+	if (s && *s)
+		extra_rounds = atoi(s);
 	floor_mode = !strcmp(driver, "floor");
 	s = getenv("VFIO_CCW_BENCH_ROUND");
 	round_nr = s ? atoi(s) : 1;
@@ -1674,7 +1676,7 @@ int main(void)
 	 * the runs over processes only in the first extra_rounds rounds
 	 * (make check: the first, the machinery rather than the figures).
 	 */
-	extra = !extra_rounds || round_nr <= extra_rounds;
+	extra = extra_rounds < 0 || round_nr <= extra_rounds;
 	if (host_cpus > 0 && host_cpus < vcpus && wanted("vcpus") && extra) {
 		if (vcpus_online(host_cpus) != host_cpus) {
 			fprintf(stderr, "could not take vCPUs offline\n");

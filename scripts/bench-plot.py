@@ -8,7 +8,8 @@ is Debian's /usr/bin/python3 on purpose).
                    while another thread STARTs long programs (case 2)
   translation.svg  time against CCWs in the chain and pages in IDALs
                    (case 3), the floor beside both drivers
-  scale.svg        programs/s against mdevs at once (case 4)
+  scale.svg        programs/s against mdevs at once (case 4), on every
+                   vCPU and on as many vCPUs as the host has cores
 
 Every point is the median over the rounds of the log.
 Usage: bench-plot.py LOG OUTDIR
@@ -85,23 +86,34 @@ def translation(fig_data, outdir):
 
 
 def scale(fig_data, order, outdir):
-    ks = sorted(int(c.split("_")[1]) for c in order
-                if c.startswith("scale_"))
+    def ks_of(prefix):
+        return sorted(int(c[len(prefix):]) for c in order
+                      if c.startswith(prefix) and c[len(prefix):].isdigit())
+
+    ks = ks_of("scale_")
     if not ks:
         return
-    fig, ax = plt.subplots(figsize=(6, 4))
-    for d in bl.DRIVERS:
-        ys = [bl.median_of(fig_data, d, f"scale_{k}", "ops_s") for k in ks]
-        if any(y is None for y in ys):
-            continue
-        ax.plot(ks, ys, **STYLE[d])
+    runs = [("scale_", "", "-")]
+    for v in sorted({c.split("_")[0] for c in order
+                     if c.startswith("vcpus") and not c.endswith("_diag")}):
+        runs.append((v + "_", f", {v[5:]} vCPUs online", "--"))
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for prefix, what, ls in runs:
+        for d in bl.DRIVERS:
+            ys = [bl.median_of(fig_data, d, f"{prefix}{k}", "ops_s")
+                  for k in ks]
+            if any(y is None for y in ys):
+                continue
+            style = dict(STYLE[d], linestyle=ls)
+            style["label"] += what
+            ax.plot(ks, ys, **style)
     ax.set_xticks(ks)
     ax.set_xlabel("mdevs at once, one START thread each")
     ax.set_ylabel("programs/s, total")
-    ax.set_ylim(bottom=0)
-    ax.grid(True, alpha=0.3)
-    ax.legend()
-    ax.set_title("Scale (SENSE ID)")
+    ax.set_yscale("log")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize="small")
+    ax.set_title("Scale (SENSE ID), all vCPUs and as many as host cores")
     fig.tight_layout()
     save(fig, outdir, "scale.svg")
 

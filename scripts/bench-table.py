@@ -13,7 +13,9 @@ lowest and the highest: "1.52 [1.31-1.90]". Five tables:
   2. contention: HSCH, CSCH and schib-region latency while another thread
      STARTs 256-CCW programs over 256 pages on the same mdev
   3. translation against work: time per CCW and per page, linearity
-  4. scale: programs/s on 1, 2, 4 mdevs at once
+  4. scale: programs/s on 1, 2, 4 mdevs at once (threads on every vCPU,
+     threads on as many vCPUs as the host has cores, processes), and
+     where those programs wait (4b, a traced run of round 1)
   5. memory: bytes per device, the channel program at its largest
 
 Figures are printed, never judged; the run fails only when figures of a
@@ -63,7 +65,8 @@ def table(rows, header):
 
 def cases_table(fig, order):
     cases = [c for c in order
-             if not c.startswith(("contention", "mem", "phase_"))]
+             if not c.startswith(("contention", "mem", "phase_", "procs_",
+                                  "vcpus")) and not c.endswith("_diag")]
     rows = []
     for c in cases:
         rows.append([
@@ -169,25 +172,72 @@ def growth(fig, prefix, xs, unit):
            "driver share"])
 
 
+def scale_ks(order, prefix):
+    return sorted(int(c[len(prefix):]) for c in order
+                  if c.startswith(prefix) and c[len(prefix):].isdigit())
+
+
 def scale_table(fig, order):
-    ks = sorted(int(c.split("_")[1]) for c in order
-                if c.startswith("scale_"))
+    ks = scale_ks(order, "scale_")
     if not ks:
         return
+    vcpus = sorted({c.split("_")[0] for c in order
+                    if c.startswith("vcpus") and not c.endswith("_diag")})
+    runs = [("scale_", "threads, all vCPUs")]
+    runs += [(v + "_", f"threads, {v[5:]} vCPUs online") for v in vcpus]
+    if scale_ks(order, "procs_"):
+        runs.append(("procs_", "processes, all vCPUs"))
     rows = []
-    for d in bl.DRIVERS:
-        base = bl.median_of(fig, d, "scale_1", "ops_s")
-        row = [d]
-        for k in ks:
-            v = bl.median_of(fig, d, f"scale_{k}", "ops_s")
-            row.append(num(v) + (f" (x{v / base:.2f})" if v and base else ""))
-        rows.append(row)
-    rows.append(["ours/in-tree"] +
-                [sp(ratio_spread(fig, f"scale_{k}", "ops_s", "ours",
-                                 "intree")) for k in ks])
-    print("4. Scale: programs/s in total, one START thread per mdev "
-          "(median over rounds; x = over one mdev)")
-    table(rows, ["driver"] + [f"{k} mdev{'s' if k > 1 else ''}" for k in ks])
+    for prefix, what in runs:
+        for d in bl.DRIVERS:
+            base = bl.median_of(fig, d, f"{prefix}1", "ops_s")
+            row = [d, what]
+            for k in ks:
+                v = bl.median_of(fig, d, f"{prefix}{k}", "ops_s")
+                row.append(num(v) + (f" (x{v / base:.2f})"
+                                     if v and base else ""))
+            rows.append(row)
+        rows.append(["ours/in-tree", what] +
+                    [sp(ratio_spread(fig, f"{prefix}{k}", "ops_s", "ours",
+                                     "intree")) for k in ks])
+    print("4. Scale: programs/s in total, one START thread (or process) per "
+          "mdev (median over\n   rounds; x = over one mdev); again with no "
+          "more vCPUs online than the host has\n   cores, and with a "
+          "process per mdev (its own mm and container)")
+    table(rows, ["driver", "run"] +
+          [f"{k} mdev{'s' if k > 1 else ''}" for k in ks])
+    diag_table(fig, order)
+
+
+def diag_table(fig, order):
+    cases = [c for c in order if c.endswith("_diag") and
+             c.startswith(("scale_", "vcpus"))]
+    rows = []
+    for c in cases:
+        for d in bl.DRIVERS:
+            v = fig.get(d, {}).get(c)
+            if not v:
+                continue
+            v = v[min(v)]
+            rows.append([c[:-len("_diag")], d, f"{v['irqs']:.0f}",
+                         f"{100 * v['irq_remote'] / v['irqs']:.0f}%",
+                         f"{100 * v['irq_idle'] / v['irqs']:.0f}%",
+                         f"{v['ssch_p50_us']:.0f}", f"{v['ssch_p99_us']:.0f}",
+                         f"{v['ssch_over_1ms']:.0f}",
+                         f"{v['lockwait_p50_us']:.0f}",
+                         f"{v['lockwait_p99_us']:.0f}",
+                         f"{v['lockwait_over_1ms']:.0f}"])
+    if not rows:
+        return
+    print("4b. Where the scale runs wait (round 1, a traced run of its own; "
+          "us): remote = I/O\n   interrupts taken by a vCPU other than the "
+          "submitter's, idle = by one woken from idle\n   for it; ssch = the "
+          "SSCH instruction (QEMU runs the program inside it, under its\n"
+          "   big lock); lock wait = interrupt to the driver's irq callback, "
+          "which cio calls with\n   sch->lock held, the lock the submitter "
+          "holds around SSCH; >1ms = how many took longer")
+    table(rows, ["run", "driver", "irqs", "remote", "idle", "ssch p50",
+                 "p99", ">1ms", "lock wait p50", "p99", ">1ms"])
 
 
 def mem_table(fig, sites):

@@ -14,6 +14,12 @@
 #                             module and the in-tree one, in rounds, in this
 #                             same boot (make bench)
 #   vccw.bench_rounds=N       rounds of floor, ours, in-tree (default 5)
+#   vccw.bench_cases=a,b      only the bench cases whose names start so
+#   vccw.bench_trace=1        raw trace of round 1's scale runs (by hand)
+#   vccw.host_cpus=N          the host's cores: the scale runs again with
+#                             only N vCPUs online (vfio_ccw_bench.c)
+#   vccw.bench_extra_rounds=N those and the runs over processes only in
+#                             the first N rounds (default: every round)
 #   vccw.nested=ours[,intree] the nested stage instead of the selftests:
 #                             QEMU as the client, set up with driverctl and
 #                             mdevctl (/nested/run.sh, scripts/nested-guest.sh)
@@ -43,6 +49,11 @@ for arg in $(cat /proc/cmdline); do
 	vccw.nested=*) NESTED=$(echo "${arg#vccw.nested=}" | tr ',' ' ') ;;
 	vccw.bench_iters=*) export VFIO_CCW_BENCH_ITERS=${arg#vccw.bench_iters=} ;;
 	vccw.bench_rounds=*) BENCH_ROUNDS=${arg#vccw.bench_rounds=} ;;
+	vccw.bench_cases=*) export VFIO_CCW_BENCH_CASES=${arg#vccw.bench_cases=} ;;
+	vccw.bench_trace=1) export VFIO_CCW_BENCH_TRACE=1 ;;
+	vccw.host_cpus=*) export VFIO_CCW_BENCH_HOST_CPUS=${arg#vccw.host_cpus=} ;;
+	vccw.bench_extra_rounds=*)
+		export VFIO_CCW_BENCH_EXTRA_ROUNDS=${arg#vccw.bench_extra_rounds=} ;;
 	esac
 done
 

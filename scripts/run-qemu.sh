@@ -15,7 +15,11 @@
 #   BENCH    1: run the benchmarks against the floor module and both
 #            drivers instead of the selftests (BENCH_ITERS programs per
 #            case, BENCH_ROUNDS rounds); four test subchannels and, unless
-#            SMP says otherwise, four vCPUs (the scaling case)
+#            SMP says otherwise, four vCPUs (the scaling case);
+#            BENCH_CASES: only the cases whose names start so (comma
+#            list); BENCH_TRACE=1: the raw trace of round 1's scale runs;
+#            BENCH_EXTRA_ROUNDS=N: the scale case on fewer vCPUs and over
+#            processes only in the first N rounds
 #   GUEST_APPEND  more kernel command line options for the guest
 #   SILENCE  seconds without console output before the guest counts as
 #            hung (default 420): every vCPU's stack is read with
@@ -52,6 +56,12 @@ append="$append workqueue.watchdog_thresh=60 workqueue.panic_on_stall=1"
 [ "$shell" = 1 ] && append="$append vccw.shell=1"
 [ "${BENCH:-0}" = 1 ] && append="$append vccw.bench=1"
 [ -n "${BENCH_ITERS:-}" ] && append="$append vccw.bench_iters=$BENCH_ITERS"
+[ -n "${BENCH_CASES:-}" ] && append="$append vccw.bench_cases=$BENCH_CASES"
+[ "${BENCH_TRACE:-0}" = 1 ] && append="$append vccw.bench_trace=1"
+# The scale case again with no more vCPUs online than the host has cores.
+[ "${BENCH:-0}" = 1 ] && append="$append vccw.host_cpus=$(nproc)"
+[ -n "${BENCH_EXTRA_ROUNDS:-}" ] &&
+	append="$append vccw.bench_extra_rounds=$BENCH_EXTRA_ROUNDS"
 # More guest options, e.g. "vccw.torture_secs=10 vccw.torture_break=1"
 [ -n "${GUEST_APPEND:-}" ] && append="$append $GUEST_APPEND"
 [ -n "${NESTED:-}" ] && append="$append vccw.nested=$NESTED"

@@ -28,6 +28,9 @@
  *                 one thread while another STARTs "big" (256 CCWs, IDALs
  *                 over 256 pages) on the same mdev without pause
  *   scale_<k>     sense_id on k mdevs at once, a thread each: programs/s
+ *   vcpus<N>_<k>  the same with only N vCPUs online (N: the host's cores)
+ *   procs_<k>     the same with a process per mdev (own mm and container)
+ *   <scale case>_diag  round 1, 1 and 2 mdevs: where its programs wait
  *   mem           bytes per device, from the kmem trace events (below)
  *
  * Nothing here is asserted about speed. The program fails (exit 1) only
@@ -39,10 +42,16 @@
  * space-separated, up to four), VFIO_CCW_BENCH_ITERS (programs per case,
  * default 2000), VFIO_CCW_BENCH_ROUND (the round label),
  * VFIO_CCW_BENCH_MEM=1 (measure memory; needs an unopened last mdev that
- * may be removed and created again).
+ * may be removed and created again), VFIO_CCW_BENCH_CASES (comma list of
+ * case-name prefixes: only those), VFIO_CCW_BENCH_HOST_CPUS (the host's
+ * cores: the scale case again on that many vCPUs), VFIO_CCW_BENCH_EXTRA_ROUNDS
+ * (that and the scale case over processes only in rounds up to this; 0:
+ * neither, nor the traced _diag runs),
+ * VFIO_CCW_BENCH_TRACE=1 (the raw trace of round 1's scale_1 and scale_2).
  */
 #include <pthread.h>
 #include <stdbool.h>
+#include <sys/wait.h>
 #include <time.h>
 #include "vfio_ccw_util.h"
 
@@ -80,6 +89,29 @@ static bool floor_mode;
 static int round_nr = 1;
 static int ndevs;
 static char *mdevs[MAX_DEVS], *schs[MAX_DEVS];
+static const char *cases;	/* VFIO_CCW_BENCH_CASES; NULL: every case */
+static int vcpus;		/* CPUs of the guest */
+static int host_cpus;		/* VFIO_CCW_BENCH_HOST_CPUS: the host's cores */
+static int extra_rounds = -1;	/* VFIO_CCW_BENCH_EXTRA_ROUNDS; -1: every round */
+
+/* Is @name among VFIO_CCW_BENCH_CASES (comma list of name prefixes)? */
+static bool wanted(const char *name)
+{
+	const char *p = cases;
+	size_t len;
+
+	if (!p || !*p)
+		return true;
+	while (*p) {
+		len = strcspn(p, ",");
+		if (len && !strncmp(name, p, len))
+			return true;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return false;
+}
 
 static uint64_t now_ns(void)
 {
@@ -385,6 +417,9 @@ static uint64_t run_case(struct bdev *b, const struct bench *c, uint64_t *t,
 	return now_ns() - start;
 }
 
+static bool scale_trace_on(int k);
+static void scale_trace_off(const char *name);
+
 struct worker {
 	struct bdev *b;
 	uint64_t *t;
@@ -401,9 +436,8 @@ static void *worker_fn(void *arg)
 	return NULL;
 }
 
-/* sense_id on @k devices at once, a thread each; false on error. */
-static bool run_parallel(struct bdev *b, int k, const char *name,
-			 uint64_t *t, int n)
+/* sense_id on @k devices at once, a thread each: the wall time, 0 on error. */
+static uint64_t run_threads(struct bdev *b, int k, uint64_t *t, int n)
 {
 	struct worker w[MAX_DEVS];
 	uint64_t wall = 0;
@@ -412,16 +446,30 @@ static bool run_parallel(struct bdev *b, int k, const char *name,
 	for (i = 0; i < k; i++) {
 		w[i] = (struct worker){ .b = &b[i], .t = t + i * n, .n = n };
 		if (pthread_create(&w[i].th, NULL, worker_fn, &w[i]))
-			return false;
+			return 0;
 	}
 	for (i = 0; i < k; i++)
 		pthread_join(w[i].th, NULL);
 	for (i = 0; i < k; i++) {
 		if (!w[i].wall)
-			return false;
+			return 0;
 		if (w[i].wall > wall)
 			wall = w[i].wall;
 	}
+	return wall;
+}
+
+/* run_threads() and its figures; false on error. */
+static bool run_parallel(struct bdev *b, int k, const char *name,
+			 uint64_t *t, int n)
+{
+	bool trace = scale_trace_on(k);
+	uint64_t wall = run_threads(b, k, t, n);
+
+	if (trace)
+		scale_trace_off(name);
+	if (!wall)
+		return false;
 	report(name, t, k * n, wall);
 	return true;
 }
@@ -481,6 +529,82 @@ static void close_dev(struct bdev *b)
 		b->big = NULL;
 	}
 	vccw_close(&b->d);
+}
+
+/*
+ * sense_id on @k devices at once, a process each: every process opens its
+ * mdev itself, so each has its own mm and its own container (the devices
+ * of @b are closed meanwhile and opened again). Against run_parallel():
+ * what the threads of one process share. False on error.
+ */
+static bool run_procs(struct bdev *b, int k, const char *name, uint64_t *t,
+		      int n)
+{
+	size_t size = ((size_t)k * n + k) * sizeof(uint64_t);
+	int ready[2], go[2], i, st, ok = 1;
+	bool trace = false;
+	pid_t pid[MAX_DEVS];
+	uint64_t *sh, wall = 0;
+	char c;
+
+	sh = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED)
+		return false;
+	if (pipe(ready) || pipe(go))
+		return false;
+	for (i = 0; i < ndevs; i++)
+		close_dev(&b[i]);
+	fflush(stdout);
+	fflush(stderr);
+	for (i = 0; i < k; i++) {
+		pid[i] = fork();
+		if (pid[i] < 0)
+			return false;
+		if (!pid[i]) {
+			struct bdev cb;
+			uint64_t w;
+
+			c = open_dev(&cb, i) ? 'e' : 'r';
+			if (write(ready[1], &c, 1) != 1 || c == 'e' ||
+			    read(go[0], &c, 1) != 1)
+				_exit(1);
+			w = run_case(&cb, &benches[0], sh + (size_t)i * n, n);
+			sh[(size_t)k * n + i] = w;
+			close_dev(&cb);
+			_exit(w ? 0 : 1);
+		}
+	}
+	for (i = 0; i < k; i++)
+		if (read(ready[0], &c, 1) != 1 || c != 'r')
+			ok = 0;
+	if (ok)
+		trace = scale_trace_on(k);
+	for (i = 0; i < k; i++)
+		if (write(go[1], "g", 1) != 1)
+			ok = 0;
+	for (i = 0; i < k; i++)
+		if (waitpid(pid[i], &st, 0) != pid[i] || !WIFEXITED(st) ||
+		    WEXITSTATUS(st))
+			ok = 0;
+	if (trace)
+		scale_trace_off(name);
+	close(ready[0]);
+	close(ready[1]);
+	close(go[0]);
+	close(go[1]);
+	for (i = 0; i < ndevs; i++)
+		if (open_dev(&b[i], i))
+			ok = 0;
+	for (i = 0; ok && i < k; i++)
+		if (sh[(size_t)k * n + i] > wall)
+			wall = sh[(size_t)k * n + i];
+	if (ok && wall) {
+		memcpy(t, sh, (size_t)k * n * sizeof(*t));
+		report(name, t, k * n, wall);
+	}
+	munmap(sh, size);
+	return ok && wall;
 }
 
 /*
@@ -562,6 +686,282 @@ static uint64_t halt_or_clear(struct vccw_dev *d, int cmd, long *coalesced)
 }
 
 static int tput(const char *file, const char *v);
+
+/*
+ * VFIO_CCW_BENCH_TRACE=1 (investigation only, never in make bench): the
+ * scale runs of round 1 with sched, workqueue, cio and lock slow-path
+ * events on, the raw trace printed after each run ("T: " lines).
+ */
+static const char *const scale_kprobes =
+	"p:vccwbench/wsem rwsem_down_write_slowpath\n"
+	"p:vccwbench/rsem rwsem_down_read_slowpath\n"
+	"p:vccwbench/mtx __mutex_lock_slowpath\n"
+	"p:vccwbench/pin vfio_pin_pages\n"
+	"r:vccwbench/pin_ret vfio_pin_pages\n"
+	"p:vccwbench/unpin vfio_unpin_pages\n"
+	"r:vccwbench/unpin_ret vfio_unpin_pages\n";
+static const char *const scale_events[] = {
+	"sched/sched_switch", "sched/sched_wakeup", "s390/s390_cio_ssch",
+	"s390/s390_cio_interrupt", "workqueue/workqueue_execute_start",
+	"workqueue/workqueue_execute_end", "vccwbench",
+};
+
+static bool scale_trace_on(int k)
+{
+	const char *s = getenv("VFIO_CCW_BENCH_TRACE");
+	char path[96];
+	size_t i;
+
+	if (round_nr != 1 || k > 2 || !s || strcmp(s, "1"))
+		return false;
+	tput("tracing_on", "0");
+	tput("trace_clock", "mono");
+	tput("buffer_size_kb", "4096");
+	tput("kprobe_events", "");
+	if (tput("kprobe_events", scale_kprobes))
+		fprintf(stderr, "trace: kprobes refused\n");
+	tput("events/vccwbench/wsem/trigger", "stacktrace");
+	tput("events/vccwbench/rsem/trigger", "stacktrace");
+	tput("events/vccwbench/mtx/trigger", "stacktrace");
+	for (i = 0; i < sizeof(scale_events) / sizeof(scale_events[0]); i++) {
+		snprintf(path, sizeof(path), "events/%s/enable",
+			 scale_events[i]);
+		tput(path, "1");
+	}
+	tput("trace", "");
+	tput("tracing_on", "1");
+	return true;
+}
+
+static void scale_trace_off(const char *name)
+{
+	char line[512], path[96];
+	size_t i;
+	FILE *f;
+
+	tput("tracing_on", "0");
+	for (i = 0; i < sizeof(scale_events) / sizeof(scale_events[0]); i++) {
+		snprintf(path, sizeof(path), "events/%s/enable",
+			 scale_events[i]);
+		tput(path, "0");
+	}
+	printf("T: begin %s %s\n", driver, name);
+	f = fopen(TRACE "trace", "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (line[0] != '#')
+			printf("T: %s", line);
+	if (f)
+		fclose(f);
+	printf("T: end %s %s\n", driver, name);
+	fflush(stdout);
+	tput("events/vccwbench/wsem/trigger", "!stacktrace");
+	tput("events/vccwbench/rsem/trigger", "!stacktrace");
+	tput("events/vccwbench/mtx/trigger", "!stacktrace");
+	tput("kprobe_events", "");
+	tput("trace_clock", "local");
+	tput("trace", "");
+}
+
+/*
+ * Where a program of the scale runs waits (round 1 only, a run of its own
+ * after the measured one, since tracing costs time): a kprobe on ssch()
+ * with the subchannel id and cio's s390_cio_ssch tracepoint at its end
+ * give the SSCH instruction's span, inside which QEMU runs the program
+ * under its big lock; s390_cio_interrupt gives the vCPU that took the
+ * floating I/O interrupt (the submitting one, another that was running,
+ * or one that was idle and woken for it), and a kprobe on the irq
+ * callback of the driver (cio calls it with sch->lock held) the time the
+ * interrupt waited for that lock, which the submitting vCPU holds around
+ * the SSCH.
+ */
+#define DIAG_MAX	8192
+#define DIAG_CPUS	64
+
+struct sdiag {
+	int submit_cpu[65536];	/* by subchannel number; -1: none yet */
+	uint64_t enter[DIAG_CPUS], irq_at[DIAG_CPUS];
+	uint64_t ssch[DIAG_MAX], wait[DIAG_MAX];
+	int nssch, nwait, irqs, remote, idle;
+};
+
+static bool sdiag_start(void)
+{
+	char kp[160];
+
+	tput("tracing_on", "0");
+	if (tput("trace_clock", "mono"))
+		return false;
+	tput("buffer_size_kb", "4096");
+	tput("kprobe_events", "");
+	snprintf(kp, sizeof(kp),
+		 "p:vccwbench/ssch_enter ssch schid=%%r2:x32\np:vccwbench/irqcb %s\n",
+		 floor_mode ? "floor_irq" : "vfio_ccw_sch_irq");
+	if (tput("kprobe_events", kp))
+		return false;
+	tput("events/vccwbench/enable", "1");
+	tput("events/s390/s390_cio_ssch/enable", "1");
+	tput("events/s390/s390_cio_interrupt/enable", "1");
+	tput("trace", "");
+	tput("tracing_on", "1");
+	return true;
+}
+
+/* "0.0.00a1" at @key in @line: the subchannel number, or -1. */
+static int sdiag_schno(const char *line, const char *key)
+{
+	const char *c = strstr(line, key);
+	unsigned int a, b, no;
+
+	if (!c || sscanf(c + strlen(key), "%x.%x.%x", &a, &b, &no) != 3)
+		return -1;
+	return no & 0xffff;
+}
+
+static void sdiag_line(struct sdiag *g, char *line)
+{
+	bool is_enter = strstr(line, ": ssch_enter:"),
+	     is_ssch = strstr(line, ": s390_cio_ssch:"),
+	     is_irq = strstr(line, ": s390_cio_interrupt:"),
+	     is_cb = strstr(line, ": irqcb:");
+	unsigned int cpu, v;
+	char *c, *cp, *colon, *rest;
+	uint64_t ts;
+	double t;
+	int no;
+
+	if (!is_enter && !is_ssch && !is_irq && !is_cb)
+		return;
+	cp = strchr(line, '[');
+	if (!cp || sscanf(cp, "[%u]", &cpu) != 1 || cpu >= DIAG_CPUS)
+		return;
+	colon = strstr(cp, ": ");
+	if (!colon)
+		return;
+	*colon = '\0';
+	c = strrchr(cp, ' ');
+	if (!c || sscanf(c, "%lf", &t) != 1)
+		return;
+	*colon = ':';
+	rest = colon + 2;
+	ts = (uint64_t)(t * 1e9);
+	if (is_enter) {
+		c = strstr(rest, "schid=");
+		if (!c || sscanf(c, "schid=%x", &v) != 1)
+			return;
+		g->submit_cpu[v & 0xffff] = cpu;
+		g->enter[cpu] = ts;
+	} else if (is_ssch) {
+		if (g->enter[cpu] && g->nssch < DIAG_MAX)
+			g->ssch[g->nssch++] = ts - g->enter[cpu];
+		g->enter[cpu] = 0;
+	} else if (is_irq) {
+		no = sdiag_schno(rest, "schid=");
+		if (no < 0 || g->submit_cpu[no] < 0)
+			return;
+		g->irqs++;
+		if (g->submit_cpu[no] != (int)cpu)
+			g->remote++;
+		if (strstr(line, "<idle>-0"))
+			g->idle++;
+		g->irq_at[cpu] = ts;
+	} else if (g->irq_at[cpu]) {
+		if (g->nwait < DIAG_MAX)
+			g->wait[g->nwait++] = ts - g->irq_at[cpu];
+		g->irq_at[cpu] = 0;
+	}
+}
+
+static int sdiag_over(const uint64_t *v, int n, uint64_t limit)
+{
+	int i, over = 0;
+
+	for (i = 0; i < n; i++)
+		over += v[i] > limit;
+	return over;
+}
+
+static void sdiag_end(const char *name)
+{
+	struct sdiag *g = calloc(1, sizeof(*g));
+	char line[512];
+	FILE *f;
+	int i;
+
+	tput("tracing_on", "0");
+	tput("events/vccwbench/enable", "0");
+	tput("events/s390/s390_cio_ssch/enable", "0");
+	tput("events/s390/s390_cio_interrupt/enable", "0");
+	f = fopen(TRACE "trace", "r");
+	for (i = 0; g && i < 65536; i++)
+		g->submit_cpu[i] = -1;
+	while (g && f && fgets(line, sizeof(line), f))
+		if (line[0] != '#')
+			sdiag_line(g, line);
+	if (f)
+		fclose(f);
+	tput("kprobe_events", "");
+	tput("trace_clock", "local");
+	tput("trace", "");
+	if (!g || !g->nssch || !g->nwait) {
+		printf("# %s: nothing traced\n", name);
+		free(g);
+		return;
+	}
+	qsort(g->ssch, g->nssch, sizeof(uint64_t), cmp_u64);
+	qsort(g->wait, g->nwait, sizeof(uint64_t), cmp_u64);
+	printf("VCCW-BENCH: %s %s round=%d ssch=%d ssch_p50_us=%.1f ssch_p99_us=%.1f ssch_over_1ms=%d irqs=%d irq_remote=%d irq_idle=%d lockwait_p50_us=%.1f lockwait_p99_us=%.1f lockwait_over_1ms=%d\n",
+	       driver, name, round_nr, g->nssch, g->ssch[g->nssch / 2] / 1e3,
+	       g->ssch[(g->nssch * 99) / 100] / 1e3,
+	       sdiag_over(g->ssch, g->nssch, 1000000), g->irqs, g->remote,
+	       g->idle, g->wait[g->nwait / 2] / 1e3,
+	       g->wait[(g->nwait * 99) / 100] / 1e3,
+	       sdiag_over(g->wait, g->nwait, 1000000));
+	fflush(stdout);
+	free(g);
+}
+
+/* The traced run of @name (round 1): false on a broken path. */
+static bool scale_diag(struct bdev *b, int k, const char *name, uint64_t *t,
+		       int n)
+{
+	char dname[48];
+	bool on;
+
+	if (round_nr != 1 || !extra_rounds || k > 2)
+		return true;
+	snprintf(dname, sizeof(dname), "%s_diag", name);
+	on = sdiag_start();
+	if (!run_threads(b, k, t, n)) {
+		tput("tracing_on", "0");
+		return false;
+	}
+	if (on)
+		sdiag_end(dname);
+	return true;
+}
+
+/*
+ * Only the first @nr CPUs online (0: all again). An s390 CPU taken
+ * offline is stopped (SIGP STOP): its vCPU is neither run nor woken by
+ * QEMU any more. Returns the number online after, or -errno.
+ */
+static int vcpus_online(int nr)
+{
+	int cpu, online = 1, ret;
+	char path[64];
+
+	for (cpu = 1; cpu < DIAG_CPUS; cpu++) {
+		snprintf(path, sizeof(path),
+			 "/sys/devices/system/cpu/cpu%d/online", cpu);
+		if (access(path, W_OK))
+			break;
+		ret = vccw_put(path, !nr || cpu < nr ? "1" : "0");
+		if (ret && ret != -EINVAL)
+			return ret;
+		online += !nr || cpu < nr;
+	}
+	return online;
+}
 
 /*
  * Why a schib read waits (round 1 only): a kprobe on ssch() and cio's
@@ -1197,10 +1597,18 @@ int main(void)
 	int n = s ? atoi(s) : 2000, k, nschs;
 	char *mdev_list, *sch_list, name[32];
 	struct bdev b[MAX_DEVS];
+	bool extra;
 	uint64_t *t, wall;
 	size_t i;
 
 	driver = vccw_driver();
+	cases = getenv("VFIO_CCW_BENCH_CASES");
+	vcpus = (int)sysconf(_SC_NPROCESSORS_CONF);
+	s = getenv("VFIO_CCW_BENCH_HOST_CPUS");
+	host_cpus = s ? atoi(s) : 0;
+	s = getenv("VFIO_CCW_BENCH_EXTRA_ROUNDS");
+	if (s && *s)
+		extra_rounds = atoi(s);
 	floor_mode = !strcmp(driver, "floor");
 	s = getenv("VFIO_CCW_BENCH_ROUND");
 	round_nr = s ? atoi(s) : 1;
@@ -1224,6 +1632,8 @@ int main(void)
 	       driver, round_nr, n, ndevs);
 
 	for (i = 0; i < sizeof(benches) / sizeof(benches[0]); i++) {
+		if (!wanted(benches[i].name))
+			continue;
 		printf("# %s: %s\n", benches[i].name, benches[i].what);
 		wall = run_case(&b[0], &benches[i], t, n);
 		if (!wall)
@@ -1231,37 +1641,77 @@ int main(void)
 		report(benches[i].name, t, n, wall);
 	}
 
-	if (ndevs >= 2) {
+	if (ndevs >= 2 && wanted("two_mdevs")) {
 		printf("# two_mdevs: sense_id on two mdevs at once, a thread each\n");
 		if (!run_parallel(b, 2, "two_mdevs", t, n))
 			return 1;
 	}
 
-	if (!floor_mode) {
+	if (!floor_mode && wanted("contention")) {
 		printf("# contention: HSCH/CSCH and schib reads while another thread STARTs %s\n",
 		       big.what);
 		if (!run_contention(&b[0], t, n))
 			return 1;
 	}
 
-	if (!floor_mode) {
+	if (!floor_mode && wanted("phase")) {
 		printf("# phases: where a sense_id round trip goes (cio tracepoints)\n");
 		if (!run_phases(&b[0], t, n))
 			return 1;
 	}
 
 	for (k = 1; k <= ndevs; k *= 2) {
+		snprintf(name, sizeof(name), "scale_%d", k);
+		if (!wanted(name))
+			continue;
 		printf("# scale_%d: sense_id on %d devices at once, a thread each\n",
 		       k, k);
-		snprintf(name, sizeof(name), "scale_%d", k);
-		if (!run_parallel(b, k, name, t, n))
+		if (!run_parallel(b, k, name, t, n) ||
+		    !scale_diag(b, k, name, t, n))
+			return 1;
+	}
+	/*
+	 * The same with no more vCPUs online than the host has cores: an I/O
+	 * interrupt then wakes no vCPU that has no core to run on. These and
+	 * the runs over processes only in the first extra_rounds rounds
+	 * (make check: the first, the machinery rather than the figures).
+	 */
+	extra = extra_rounds < 0 || round_nr <= extra_rounds;
+	if (host_cpus > 0 && host_cpus < vcpus && wanted("vcpus") && extra) {
+		if (vcpus_online(host_cpus) != host_cpus) {
+			fprintf(stderr, "could not take vCPUs offline\n");
+			vcpus_online(0);
+			return 1;
+		}
+		for (k = 1; k <= ndevs; k *= 2) {
+			snprintf(name, sizeof(name), "vcpus%d_%d", host_cpus, k);
+			printf("# %s: scale_%d with %d vCPUs online\n", name, k,
+			       host_cpus);
+			if (!run_parallel(b, k, name, t, n) ||
+			    !scale_diag(b, k, name, t, n)) {
+				vcpus_online(0);
+				return 1;
+			}
+		}
+		if (vcpus_online(0) != vcpus) {
+			fprintf(stderr, "could not bring the vCPUs back\n");
+			return 1;
+		}
+	}
+	for (k = 1; extra && k <= ndevs; k *= 2) {
+		snprintf(name, sizeof(name), "procs_%d", k);
+		if (!wanted(name))
+			continue;
+		printf("# procs_%d: sense_id on %d devices at once, a process each\n",
+		       k, k);
+		if (!run_procs(b, k, name, t, n))
 			return 1;
 	}
 
 	for (k = 0; k < ndevs; k++)
 		close_dev(&b[k]);
 	s = getenv("VFIO_CCW_BENCH_MEM");
-	if (!floor_mode && s && !strcmp(s, "1")) {
+	if (!floor_mode && s && !strcmp(s, "1") && wanted("mem")) {
 		printf("# mem: bytes per device (kmem trace events)\n");
 		if (!run_mem(ndevs - 1))
 			return 1;

@@ -121,6 +121,10 @@ out:
 	if (final && private->completion)
 		complete(private->completion);
 	queue_work(vfio_ccw_work_q, &private->io_work);
+	/* A reader may wait for the first IRB of this generation. */
+	WRITE_ONCE(private->gen_taken, private->status_gen);
+	if (wq_has_sleeper(&private->gen_wq))
+		wake_up(&private->gen_wq);
 }
 
 /*
@@ -307,10 +311,12 @@ static void vccw_deliver(struct vfio_ccw_private *private,
 
 /*
  * Userspace reads the io region: when the IRB there was superseded by an
- * HSCH or CSCH, first let Q hand over what I took since (the HSCH's or
- * CSCH's own status, normally taken right after it), so that a reader
- * woken by the earlier signal gets that and not the superseded status.
- * Called without io_mutex.
+ * HSCH or CSCH, first wait until I took the status that ends it (every
+ * accepted HSCH or CSCH ends with an interruption), then let Q hand that
+ * over, so that a reader woken by the earlier signal gets it and not the
+ * superseded status. The wait is bounded: from a channel that never ends
+ * the function the reader gets the old status after a second. Called
+ * without io_mutex.
  */
 void vfio_ccw_irb_before_read(struct vfio_ccw_private *private)
 {
@@ -320,8 +326,12 @@ void vfio_ccw_irb_before_read(struct vfio_ccw_private *private)
 	superseded = private->irb_unread &&
 		     vccw_superseded(private, private->region_gen);
 	mutex_unlock(&private->io_mutex);
-	if (superseded)
-		flush_work(&private->io_work);
+	if (!superseded)
+		return;
+	wait_event_interruptible_timeout(private->gen_wq,
+					 READ_ONCE(private->gen_taken) ==
+					 READ_ONCE(private->status_gen), HZ);
+	flush_work(&private->io_work);
 }
 
 /*

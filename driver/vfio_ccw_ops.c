@@ -658,6 +658,7 @@ static int vfio_ccw_mdev_init_dev(struct vfio_device *vdev)
 	spin_lock_init(&private->crw_lock);
 	INIT_LIST_HEAD(&private->crw);
 	INIT_WORK(&private->io_work, vfio_ccw_io_work);
+	init_waitqueue_head(&private->gen_wq);
 	INIT_WORK(&private->crw_work, vfio_ccw_crw_work);
 	INIT_WORK(&private->notoper_work, vfio_ccw_notoper_work);
 

@@ -37,6 +37,7 @@
 #include <linux/mutex.h>
 #include <linux/vfio.h>
 #include <linux/vfio_ccw.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <asm/crw.h>
 #include <asm/debug.h>
@@ -147,6 +148,8 @@ struct vfio_ccw_private {
 	 */
 	u32 status_gen;
 	u32 region_gen;
+	u32 gen_taken;			/* I: stamp of its last IRB */
+	wait_queue_head_t gen_wq;	/* a reader waits for gen_taken */
 	bool irb_unread;
 	unsigned int outbox_head;
 	unsigned int outbox_len;

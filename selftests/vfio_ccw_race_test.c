@@ -788,17 +788,19 @@ static long read_irb_call(struct blocking *b)
 /*
  * Not in lkmm (no cp changes hands): an accepted CSCH supersedes the
  * status userspace has not read (io.clear_supersedes_unread_status). A
- * START's final IRB is in the io region, signalled, not read; Q is held;
- * a CSCH is accepted and I takes its IRB, which Q holds. A read of the
- * io region now must not return the START's status, which the CSCH
- * cleared: it waits for Q and returns the clear's. (QEMU reads the region
- * when the earlier signal wakes it, right after its CSCH.) Checked by
- * hand once with the read not waiting for Q: it returned at once with the
- * START's status ("the read did not wait").
+ * START's final IRB is in the io region, signalled, not read; then the
+ * clear's IRB is held back, by @hold: "arm work" holds Q with it taken
+ * by I, "hold irq" holds it before I took it (a channel slower than the
+ * reader). A CSCH is accepted. A read of the io region now must not
+ * return the START's status: it waits until the clear's IRB was taken
+ * and handed over and returns it. (QEMU reads the region when the
+ * earlier signal wakes it, right after its CSCH.) Checked by hand once
+ * with the read not waiting: it returned at once with the START's
+ * status ("the read did not wait: fctl 4"), for each @hold.
  */
-TEST_F_TIMEOUT(race, read_after_clear_waits_for_q, RACE_TIMEOUT_S)
+static void read_after_clear(struct __test_metadata *_metadata,
+			     struct vccw_dev *d, const char *hold)
 {
-	struct vccw_dev *d = &self->d;
 	struct irb_view irb = { 0 };
 	struct blocking b = { .call = read_irb_call, .d = d, .buf = &irb };
 	pthread_t t;
@@ -806,10 +808,16 @@ TEST_F_TIMEOUT(race, read_after_clear_waits_for_q, RACE_TIMEOUT_S)
 	vccw_sense_id_prog(d);
 	ASSERT_ACCEPTED(start(d));
 	ASSERT_LT(0, vccw_wait_io(d, IO_TIMEOUT_MS));
-	ASSERT_EQ(0, hook("arm work"));
+	ASSERT_EQ(0, hook(hold));
 	ASSERT_EQ((ssize_t)sizeof(struct ccw_cmd_region),
 		  vccw_async(d, VFIO_CCW_ASYNC_CMD_CSCH));
-	ASSERT_TRUE(wait_held()) TH_LOG("Q never held the clear's IRB");
+	if (!strcmp(hold, "arm work")) {
+		ASSERT_TRUE(wait_held()) TH_LOG("Q never held the clear's IRB");
+	} else {
+		ASSERT_TRUE(VCCW_WAIT_FOR(vccw_hook_held(vccw_uuid(0)) > 0,
+					  IO_TIMEOUT_MS))
+			TH_LOG("the clear's IRB was not held");
+	}
 
 	ASSERT_EQ(0, pthread_create(&t, NULL, blocking_fn, &b));
 	EXPECT_TRUE(blocked_not_done(&b.tid, &b.done))
@@ -822,6 +830,16 @@ TEST_F_TIMEOUT(race, read_after_clear_waits_for_q, RACE_TIMEOUT_S)
 		TH_LOG("read fctl %x", scsw_fctl(&irb.scsw));
 	/* It rode the START's signal; the device works on. */
 	EXPECT_TRUE(vccw_good_sense_id(d));
+}
+
+TEST_F_TIMEOUT(race, read_after_clear_waits_for_q, RACE_TIMEOUT_S)
+{
+	read_after_clear(_metadata, &self->d, "arm work");
+}
+
+TEST_F_TIMEOUT(race, read_after_clear_waits_for_its_irb, RACE_TIMEOUT_S)
+{
+	read_after_clear(_metadata, &self->d, "hold irq");
 }
 
 /* One read of the CRW region: the CRW word, or -errno. */

@@ -14,8 +14,9 @@ set -euo pipefail
 tree=$1 kbuild=$2 out=$3
 target=drivers/s390x/vfio_ccw
 
-make -s -C "$tree" O="$kbuild" ARCH=s390 CROSS_COMPILE="$CROSS_COMPILE" \
-	headers >/dev/null
+# The kernel build directory's own way of running make (intree-make.sh).
+"$(dirname "$0")/intree-make.sh" "$tree" -s O="$kbuild" ARCH=s390 \
+	CROSS_COMPILE="$CROSS_COMPILE" headers >/dev/null
 rm -rf "$out"
 mkdir -p "$out"
 # kselftest_install.sh runs "make install" with no arguments of ours:

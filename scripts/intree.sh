@@ -103,9 +103,19 @@ kbuild() {
 	log=$out.log
 	mkdir -p "$out"
 	kmake() {
-		nice -n 10 make -s -C "$tree" O="$out" ARCH=s390 \
-			CROSS_COMPILE="$CROSS_COMPILE" -j"$JOBS" "$@"
+		nice -n 10 "$TOP/scripts/intree-make.sh" "$tree" -s O="$out" \
+			ARCH=s390 CROSS_COMPILE="$CROSS_COMPILE" -j"$JOBS" "$@"
 	}
+	# Seeded with the KCSAN flavour's build of the pristine tree (same
+	# fragment but for the driver's symbols): kbuild then rebuilds only
+	# what the patches and those symbols change (scripts/intree-make.sh).
+	local seed
+	seed=$(KCONFIG=kcsan kernel_build_dir)
+	if [ ! -f "$out/.config" ] && [ -f "$seed/.complete" ]; then
+		echo "intree: seeding $out with $seed"
+		cp -a "$seed/." "$out/"
+		rm -f "$out/.complete" "$out/.series"
+	fi
 	if [ ! -f "$out/.config" ]; then
 		kmake allnoconfig >>"$log" 2>&1
 		# shellcheck disable=SC2046
@@ -146,8 +156,9 @@ kbuild() {
 sphinx() {
 	local out=$1
 	rm -rf "$out"
-	nice -n 10 make -s -C "$tree" O="$out" SPHINXDIRS=arch/s390 htmldocs \
-		2>&1 | sed -n "s|^$tree/||; /WARNING\|ERROR/p" | sort -u
+	PYTHONDONTWRITEBYTECODE=1 nice -n 10 make -s -C "$tree" O="$out" \
+		SPHINXDIRS=arch/s390 htmldocs 2>&1 |
+		sed -n "s|^$tree/||; /WARNING\|ERROR/p" | sort -u
 }
 
 if [ "$(cat "$tree/.series" 2>/dev/null)" = "$hash" ] &&

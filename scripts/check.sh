@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# check.sh [--host-only|--guest-only|--bench-only|--loaded-only]:
+# check.sh [--host-only|--guest-only|--bench-only|--loaded-only|--nested-only|
+#           --builtin-only]:
 # everything "make check" runs.
 #  1. host tests: the KCSAN classifier and log checker on saved logs,
 #     checkpatch --strict, sparse and W=1 on driver/, the locking context
@@ -17,6 +18,10 @@
 #     host too;
 #  5. the same on the KASAN + lockdep kernel, through iommufd
 #     (CHECK_LOCKDEP=0 skips it);
+#  5b. the built-in flavour: the patched tree (make intree) with
+#     CONFIG_VFIO_CCW=y booted, the suites of BUILTIN_TESTS run by the
+#     kernel's run_kselftest.sh from a kselftest_install.sh installation
+#     (CHECK_BUILTIN=0 skips it);
 #  6. the benchmarks: our module and the in-tree one in one boot of a
 #     kernel without sanitizers, figures side by side (CHECK_BENCH=0
 #     skips it). Only their running is judged, never their speed.
@@ -76,8 +81,8 @@ run_guest() {
 
 mode=${1:-all}
 case "$mode" in
-all | --host-only | --guest-only | --bench-only | --loaded-only | --nested-only) ;;
-*) echo "usage: check.sh [--host-only|--guest-only|--bench-only|--loaded-only|--nested-only]" >&2
+all | --host-only | --guest-only | --bench-only | --loaded-only | --nested-only | --builtin-only) ;;
+*) echo "usage: check.sh [--host-only|--guest-only|--bench-only|--loaded-only|--nested-only|--builtin-only]" >&2
    exit 2 ;;
 esac
 if [ "$mode" = all ] || [ "$mode" = --host-only ]; then
@@ -189,6 +194,25 @@ if [ "$mode" = --loaded-only ]; then
 	exit
 fi
 
+# The driver built into the patched tree's kernel: no module to load or
+# unload; the selftests run by run_kselftest.sh. The suites that matter
+# for built-in: open/regions, I/O, every retire path and the forced
+# interleavings (stress and fuzz run the same code in the module boots).
+run_builtin() {
+	local log="$TOP/build/guest-builtin.log"
+	local tests=${BUILTIN_TESTS:-vfio_ccw_basic_test,vfio_ccw_io_test,vfio_ccw_lifetime_test,vfio_ccw_race_test}
+	echo "== guest: built-in kernel (patched tree, CONFIG_VFIO_CCW=y), run_kselftest.sh"
+	KCONFIG=builtin DRIVER=builtin KSELFTEST=1 TESTS=$tests \
+		run_guest "$log" --expect-tests run_kselftest
+}
+
+if [ "$mode" = --builtin-only ]; then
+	mkdir -p "$TOP/build"
+	run_builtin
+	tally_end
+	exit
+fi
+
 if [ "$mode" = --bench-only ]; then
 	mkdir -p "$TOP/build"
 	run_bench
@@ -231,6 +255,16 @@ if [ "$mode" = all ] && [ "${CHECK_LOCKDEP:-${CHECK_KASAN:-1}}" = 1 ] &&
 	fi
 	# Leave the tree built for the default flavour again.
 	make -s -C "$TOP" all >/dev/null 2>&1
+fi
+
+if [ "$mode" = all ] && [ "${CHECK_BUILTIN:-1}" = 1 ] && [ "$KCONFIG" = kcsan ]; then
+	if make -s -C "$TOP" builtin >"$TOP/build/builtin-build.log" 2>&1; then
+		run_builtin
+	else
+		tail -20 "$TOP/build/builtin-build.log"
+		echo "FAILED  build of the built-in flavour (make builtin)"
+		tally no
+	fi
 fi
 
 if [ "$mode" = all ] && [ "${CHECK_BENCH:-1}" = 1 ] && [ "$KCONFIG" = kcsan ]; then

@@ -115,6 +115,9 @@ kbuild() {
 		echo "intree: seeding $out with $seed"
 		cp -a "$seed/." "$out/"
 		rm -f "$out/.complete" "$out/.series"
+		# Modules of the seed's configuration (mdev.ko, the 6.12
+		# vfio_ccw.ko): the ones still configured =m are built again.
+		find "$out" -name '*.ko' -delete
 	fi
 	if [ ! -f "$out/.config" ]; then
 		kmake allnoconfig >>"$log" 2>&1

@@ -147,8 +147,9 @@ builtin: deps
 	@KCONFIG=builtin scripts/build-kernel.sh >/dev/null
 	@scripts/intree-kselftest.sh $(BUILTIN_KSRC) $(BUILTIN_KDIR) \
 		$(BUILD)/kselftest-builtin >/dev/null
-	@KSELFTEST=$(BUILD)/kselftest-builtin scripts/mkinitramfs.sh \
-		$(BUILD)/initramfs-builtin.cpio.gz $(BUILTIN_KDIR) /nonexistent
+	@KSELFTEST=$(BUILD)/kselftest-builtin \
+		scripts/mkinitramfs.sh $(BUILD)/initramfs-builtin.cpio \
+		$(BUILTIN_KDIR) /nonexistent
 
 # Only the built-in boot ("make check" runs it too).
 check-builtin: builtin

@@ -202,7 +202,8 @@ run_builtin() {
 	local log="$TOP/build/guest-builtin.log"
 	local tests=${BUILTIN_TESTS:-vfio_ccw_basic_test,vfio_ccw_io_test,vfio_ccw_lifetime_test,vfio_ccw_race_test}
 	echo "== guest: built-in kernel (patched tree, CONFIG_VFIO_CCW=y), run_kselftest.sh"
-	KCONFIG=builtin DRIVER=builtin KSELFTEST=1 TESTS=$tests \
+	INITRD=$TOP/build/initramfs-builtin.cpio KCONFIG=builtin \
+		DRIVER=builtin KSELFTEST=1 TESTS=$tests \
 		run_guest "$log" --expect-tests run_kselftest
 }
 

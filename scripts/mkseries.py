@@ -93,6 +93,10 @@ def driver_files():
     for f in source_files("driver"):
         if f in ("Kbuild", "Kconfig"):
             continue
+        if f == ".kunitconfig":
+            # kunit.py run --kunitconfig=drivers/s390/cio
+            groups["kunit"].append(f)
+            continue
         if "/" in f or not re.search(r"\.[ch]$", f):
             raise SeriesError(
                 "driver/%s: only .c and .h files (and Kbuild, Kconfig) go "

@@ -251,23 +251,42 @@ def maintainers(text, add):
 
 # --- selftests ----------------------------------------------------------------
 
+def selftest_parts():
+    """{test: [its other .c files]} from the project's selftests/Makefile,
+    whose "$(OUT)/<test>: a.c b.c" lines say which sources beside
+    <test>.c make up one program (the fuzzer: runner, model, generators)."""
+    parts = {}
+    mk = read(os.path.join(TOP, "selftests/Makefile"))
+    for m in re.finditer(r"^\$\(OUT\)/(\w+):[ \t]*(.*)$", mk, re.M):
+        srcs = [w for w in m.group(2).split() if w.endswith(".c")]
+        if srcs:
+            parts[m.group(1)] = srcs
+    return parts
+
+
 def selftest_sources():
-    """The selftests' sources that go into the tree: the tests and their
-    headers. Not the benchmarks (*_bench.c): they compare with the 6.12
-    driver the series replaces, which the patched tree no longer has."""
+    """The selftests' sources that go into the tree: the tests, the other
+    .c files of a test program (selftest_parts) and their headers. Not the
+    benchmarks (*_bench.c): they compare with the 6.12 driver the series
+    replaces, which the patched tree no longer has."""
+    parts = [c for srcs in selftest_parts().values() for c in srcs]
     return [f for f in source_files("selftests")
-            if f.endswith(("_test.c", ".h"))]
+            if f.endswith(("_test.c", ".h")) or f in parts]
 
 
 def selftest_makefile(files):
     tests = [f[:-2] for f in files if f.endswith("_test.c")]
     benches = [f[:-2] for f in files if f.endswith("_bench.c")]
     hdrs = [f for f in files if f.endswith(".h")]
+    parts = {t: srcs for t, srcs in selftest_parts().items() if t in tests}
+    claimed = [c for srcs in parts.values() for c in srcs]
     others = [f for f in files if f.endswith(".c")
-              and f[:-2] not in tests + benches]
+              and f[:-2] not in tests + benches and f not in claimed]
     if others:
-        raise SeriesError("selftests/: %s: neither *_test.c nor *_bench.c"
-                          % " ".join(others))
+        raise SeriesError("selftests/: %s: neither *_test.c nor *_bench.c "
+                          "nor named in selftests/Makefile as part of one "
+                          "(\"$(OUT)/<test>: %s\")"
+                          % (" ".join(others), others[0]))
 
     def lst(names):
         return " \\\n\t".join(names)
@@ -280,11 +299,16 @@ def selftest_makefile(files):
         text += "TEST_GEN_PROGS_EXTENDED := %s\n" % lst(benches)
     text += ("\nCFLAGS += -O2 -g -Wall -Wextra -Wno-unused-parameter "
              "-Wno-sign-compare \\\n\t-Wno-clobbered -I../../.. "
-             "$(KHDR_INCLUDES)\nLDLIBS += -lpthread\n\n")
-    text += "include ../../../lib.mk\n"
+             "$(KHDR_INCLUDES)\nLDLIBS += -lpthread\n")
     if hdrs:
-        text += "\n$(TEST_GEN_PROGS) $(TEST_GEN_PROGS_EXTENDED): %s\n" % \
-            " ".join(hdrs)
+        # lib.mk's rule depends on LOCAL_HDRS and leaves them off the
+        # compiler's command line.
+        text += "LOCAL_HDRS += %s\n" % " ".join(hdrs)
+    text += "\ninclude ../../../lib.mk\n"
+    if parts:
+        text += "\n# Programs made of several files.\n"
+    for t in sorted(parts):
+        text += "$(OUTPUT)/%s: %s\n" % (t, " ".join(parts[t]))
     return text
 
 

@@ -48,6 +48,19 @@ series() {
 		"series $(cat "$patches/series-hash")"
 }
 
+# What the kernel build of the tree after patch N depends on: patches 1
+# to N (their hash, cumulative; the build directory's name already has
+# the configuration's). A series that changes only the selftests, the
+# litmus tests or the documentation has the same key for every patch
+# that touches what kbuild reads, so nothing is built again.
+kbuild_key() {
+	local n=$1 p
+	for p in "$patches"/*.patch; do
+		cat "$p"
+		[ "$(basename "$p")" = "$n" ] && break
+	done | sha256sum | cut -c1-16
+}
+
 if [ ! -f "$src/.extracted" ]; then
 	"$TOP/scripts/build-kernel.sh" --extract-only >/dev/null || exit 1
 fi
@@ -55,18 +68,40 @@ series || exit 1
 [ "$mode" = series ] && exit 0
 hash=$(cat "$patches/series-hash")
 ydir=$(KCONFIG=intree-y kernel_build_dir)
+
+# touches_kbuild PATCH: true when PATCH changes what the kernel build
+# reads (anything but Documentation/, tools/ and MAINTAINERS).
+touches_kbuild() {
+	sed -n 's|^diff --git a/\([^ ]*\) .*|\1|p' "$1" |
+		grep -qv -e '^Documentation/' -e '^tools/' -e '^MAINTAINERS$'
+}
+last_kbuild=
+for p in "$patches"/*.patch; do
+	touches_kbuild "$p" && last_kbuild=$(basename "$p")
+done
+
 if [ "$mode" = build ] && [ "$(cat "$tree/.series" 2>/dev/null)" = "$hash" ] &&
-   [ "$(cat "$ydir/.series" 2>/dev/null)" = "$hash" ]; then
+   [ "$(cat "$ydir/.state" 2>/dev/null)" = "$(kbuild_key "$last_kbuild")" ]; then
 	echo "$ydir"
 	exit 0
 fi
 
 # --- checkpatch, with the tree --------------------------------------------
+# A patch (its whole text, commit message included) found clean once is
+# not checked again: $work/checkpatch-ok lists the hashes of clean ones.
+mkdir -p "$work"
+touch "$work/checkpatch-ok"
 for p in "$patches"/*.patch; do
 	n=$(basename "$p")
+	ph=$(sha256sum <"$p" | cut -c1-16)
+	if grep -qx "$ph" "$work/checkpatch-ok"; then
+		ok "checkpatch --strict $n (clean before, same patch)"
+		continue
+	fi
 	out=$(cd "$src" && perl scripts/checkpatch.pl --strict --quiet "$p" 2>&1)
 	if [ -z "$out" ]; then
 		ok "checkpatch --strict $n"
+		echo "$ph" >>"$work/checkpatch-ok"
 	else
 		echo "$out" | head -40
 		bad "checkpatch --strict $n"
@@ -76,7 +111,6 @@ done
 # --- the patched tree: a fresh git init of the pristine one -----------------
 gitq() { git -C "$tree" -c user.name=intree -c user.email=intree@localhost \
 	-c core.autocrlf=false "$@"; }
-mkdir -p "$work"
 exec 8>"$work/.lock"
 flock 8
 if [ ! -f "$tree/.git/intree-base" ]; then
@@ -96,12 +130,26 @@ if [ ! -f "$tree/.git/intree-base" ]; then
 fi
 base=$(cat "$tree/.git/intree-base")
 
-# kbuild NAME PATCH: build the tree with CONFIG_VFIO_CCW=NAME (m or y).
+# kbuild NAME PATCH: build the tree with CONFIG_VFIO_CCW=NAME (m or y)
+# after PATCH. $out/.built lists the keys that built clean; $out/.state
+# is the key its objects are built for now. An earlier patch that built
+# clean before is not built again (that is all its check says); the last
+# one is, unless the directory is already built for it, as make check
+# boots the =y build (KCONFIG=builtin).
 kbuild() {
-	local f=$1 p=$2 out log
+	local f=$1 p=$2 last=$3 out log key
 	out=$(KCONFIG=intree-$f kernel_build_dir)
 	log=$out.log
 	mkdir -p "$out"
+	key=$(kbuild_key "$p")
+	if [ "$(cat "$out/.state" 2>/dev/null)" = "$key" ] ||
+	   { [ "$last" = 0 ] && grep -qx "$key" "$out/.built" 2>/dev/null; }; then
+		ok "$p builds with CONFIG_VFIO_CCW=$f (built before, key $key)"
+		return 0
+	fi
+	# One kernel build on the machine at a time (build-kernel.sh's lock).
+	exec 9>"$CACHE/.build.lock"
+	flock 9
 	kmake() {
 		nice -n 10 "$TOP/scripts/intree-make.sh" "$tree" -s O="$out" \
 			ARCH=s390 CROSS_COMPILE="$CROSS_COMPILE" -j"$JOBS" "$@"
@@ -114,7 +162,7 @@ kbuild() {
 	if [ ! -f "$out/.config" ] && [ -f "$seed/.complete" ]; then
 		echo "intree: seeding $out with $seed"
 		cp -a "$seed/." "$out/"
-		rm -f "$out/.complete" "$out/.series"
+		rm -f "$out/.complete" "$out/.series" "$out/.state" "$out/.built"
 		# Modules of the seed's configuration (mdev.ko, the 6.12
 		# vfio_ccw.ko): the ones still configured =m are built again.
 		find "$out" -name '*.ko' -delete
@@ -134,6 +182,7 @@ kbuild() {
 	local want=CONFIG_VFIO_CCW=$f
 	if ! grep -qx "$want" "$out/.config"; then
 		bad "$p: $want did not stick"
+		flock -u 9
 		return 1
 	fi
 	local start=$(date +%s) rc=0
@@ -145,6 +194,8 @@ kbuild() {
 		"$log.last"; then
 		tail -30 "$log.last"
 		bad "$p builds with CONFIG_VFIO_CCW=$f"
+		rm -f "$out/.state"
+		flock -u 9
 		return 1
 	fi
 	ok "$p builds with CONFIG_VFIO_CCW=$f ($(( $(date +%s) - start ))s)"
@@ -152,7 +203,9 @@ kbuild() {
 		kmake headers_install INSTALL_HDR_PATH="$out/usr-headers" \
 			>/dev/null 2>&1
 	fi
-	echo "$hash" >"$out/.series"
+	echo "$key" >>"$out/.built"
+	echo "$key" >"$out/.state"
+	flock -u 9
 }
 
 # The warnings of Sphinx on Documentation/arch/s390 (paths made relative).
@@ -165,8 +218,7 @@ sphinx() {
 }
 
 if [ "$(cat "$tree/.series" 2>/dev/null)" = "$hash" ] &&
-   [ "$(cat "$(KCONFIG=intree-y kernel_build_dir)/.series" 2>/dev/null)" = "$hash" ] &&
-   [ "$(cat "$(KCONFIG=intree-m kernel_build_dir)/.series" 2>/dev/null)" = "$hash" ]; then
+   [ "$(cat "$ydir/.state" 2>/dev/null)" = "$(kbuild_key "$last_kbuild")" ]; then
 	echo "intree: series $hash already applied and built in $tree"
 	ok "git am of every patch, builds (=m, =y), kselftest build, htmldocs (cached for $hash)"
 else
@@ -190,10 +242,10 @@ else
 		ok "git am $n"
 		[ "${INTREE_SKIP_BUILD:-0}" = 1 ] && continue
 		files=$(gitq diff --name-only HEAD~1 HEAD)
-		if grep -qv -e '^Documentation/' -e '^tools/' -e '^MAINTAINERS$' \
-			<<<"$files"; then
-			kbuild m "$n"
-			kbuild y "$n"
+		if touches_kbuild "$p"; then
+			last=$([ "$n" = "$last_kbuild" ] && echo 1 || echo 0)
+			kbuild m "$n" "$last"
+			kbuild y "$n" "$last"
 		fi
 		if grep -q '^tools/testing/selftests/' <<<"$files"; then
 			"$TOP/scripts/intree-kselftest.sh" "$tree" \
@@ -203,13 +255,21 @@ else
 				{ tail -20 "$work/kselftest.log"; bad "$n: kselftest build"; }
 		fi
 		if grep -q '^Documentation/.*\.rst$' <<<"$files"; then
-			if [ -z "${have_sphinx:-}" ]; then
+			# The pages use no kernel-doc: the patches that touch
+			# .rst files are all the output depends on.
+			skey=$(for q in "$patches"/*.patch; do
+				grep -q '^diff --git a/Documentation/.*\.rst ' "$q" &&
+					cat "$q"; done | sha256sum | cut -c1-16)
+			if grep -qx "$skey" "$work/sphinx-ok" 2>/dev/null; then
+				ok "$n: htmldocs SPHINXDIRS=arch/s390, no new warning (same pages as before)"
+			elif [ -z "${have_sphinx:-}" ]; then
 				echo "intree: $n: SKIPPED htmldocs: no sphinx-build (python3-sphinx)"
 			else
 				sphinx "$work/sphinx-new" >"$work/sphinx-new.txt"
 				new=$(comm -13 "$work/sphinx-base.txt" "$work/sphinx-new.txt")
 				if [ -z "$new" ]; then
 					ok "$n: htmldocs SPHINXDIRS=arch/s390, no new warning"
+					echo "$skey" >>"$work/sphinx-ok"
 				else
 					echo "$new"
 					bad "$n: htmldocs has new warnings"

@@ -116,8 +116,9 @@ TEST_F_TIMEOUT(io, command_and_data_chaining, IO_TEST_TIMEOUT_S)
 	sense_id_ccw(d, &ccw[3], 0x3000, CCW_FLAG_SLI, 16);
 
 	ASSERT_EQ(0, run_cp(d, 0, &irb));
-	EXPECT_TRUE(vccw_good_end(&irb)) TH_LOG("dstat %02x cstat %02x",
-		scsw_dstat(&irb.scsw), scsw_cstat(&irb.scsw));
+	EXPECT_TRUE(vccw_good_end(&irb))
+		TH_LOG("dstat %02x cstat %02x", scsw_dstat(&irb.scsw),
+		       scsw_cstat(&irb.scsw));
 	EXPECT_EQ(0xff, a[0]);
 	EXPECT_EQ(0x38, a[1]);
 	EXPECT_EQ(0x32, a[2]);
@@ -741,7 +742,7 @@ static int file_has(const char *path, const char *needle)
 	if (n <= 0)
 		return 0;
 	buf[n] = '\0';
-	return strstr(buf, needle) != NULL;
+	return !!strstr(buf, needle);
 }
 
 /*
@@ -902,7 +903,7 @@ TEST_F_TIMEOUT(io, trace_transitions, IO_TEST_TIMEOUT_S)
 	};
 	static const char * const intree[] = { "vfio_ccw_fsm_io_request" };
 	const char * const *want = ours;
-	size_t nwant = sizeof(ours) / sizeof(ours[0]);
+	size_t nwant = ARRAY_SIZE(ours);
 	const char *t = "/sys/kernel/tracing";
 	struct vccw_dev *d = &self->d;
 	struct ccw1 *ccw = vccw_ptr(d, 0);

@@ -155,6 +155,14 @@ builtin: deps
 check-builtin: builtin
 	@scripts/check.sh --builtin-only
 
+# The series' KUnit tests with the kernel's own runner on the patched tree:
+# kunit.py run --arch=s390 --kunitconfig=drivers/s390/cio (its build in
+# the cache; a key that passed before is not run again). Not part of
+# "make check": a cold run builds one more kernel (Documentation/intree.rst).
+check-kunit: deps
+	@KCONFIG=builtin scripts/build-kernel.sh >/dev/null
+	@scripts/intree-kunit.sh
+
 shell: all
 	scripts/run-qemu.sh --shell
 
@@ -175,5 +183,5 @@ clean:
 	-[ -d "$(KDIR)" ] && $(MAKE) -C $(KDIR) $(KMAKE_ARGS) M=$(CURDIR)/bench clean
 
 .PHONY: floor
-.PHONY: intree check-intree builtin check-builtin
+.PHONY: intree check-intree builtin check-builtin check-kunit
 .PHONY: all deps kernel module selftests initramfs lint check check-kasan check-lockdep check-loaded check-host bench shell clean lkmm check-orderings run check-nested

@@ -402,6 +402,11 @@ real I/O: the ownership transitions from every state, the
 classification of crafted IRBs and the translation of crafted channel
 programs with a test double for page pinning, so that every error path
 is run and every pin is shown to be unpinned exactly once.
+
+They need no device, and run with the kernel's runner in QEMU:
+
+  ./tools/testing/kunit/kunit.py run --arch=s390 \\
+      --cross_compile=s390x-linux-gnu- --kunitconfig=drivers/s390/cio
 """
 
 MSG_TORTURE = """\

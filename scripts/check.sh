@@ -18,10 +18,12 @@
 #     host too;
 #  5. the same on the KASAN + lockdep kernel, through iommufd
 #     (CHECK_LOCKDEP=0 skips it);
-#  5b. the built-in flavour: the patched tree (make intree) with
-#     CONFIG_VFIO_CCW=y booted, the suites of BUILTIN_TESTS run by the
-#     kernel's run_kselftest.sh from a kselftest_install.sh installation
-#     (CHECK_BUILTIN=0 skips it);
+#  5b. the series (make check-intree: checkpatch --strict with the tree,
+#     git am, =m and =y builds after each patch, kselftest, htmldocs, the
+#     sources reproduced), then the built-in flavour: the patched tree
+#     with CONFIG_VFIO_CCW=y booted, the suites of BUILTIN_TESTS (basic,
+#     io, lifetime) run by the kernel's run_kselftest.sh from a
+#     kselftest_install.sh installation (CHECK_BUILTIN=0 skips both);
 #  6. the benchmarks: our module and the in-tree one in one boot of a
 #     kernel without sanitizers, figures side by side (CHECK_BENCH=0
 #     skips it). Only their running is judged, never their speed.
@@ -195,12 +197,14 @@ if [ "$mode" = --loaded-only ]; then
 fi
 
 # The driver built into the patched tree's kernel: no module to load or
-# unload; the selftests run by run_kselftest.sh. The suites that matter
-# for built-in: open/regions, I/O, every retire path and the forced
-# interleavings (stress and fuzz run the same code in the module boots).
+# unload; the selftests run by run_kselftest.sh. What differs when it is
+# built in: how it comes up and binds (basic), I/O through it (io), and
+# every way a device goes away while it stays loaded (lifetime). The
+# forced interleavings, stress and fuzz run the same code in the module
+# boots (BUILTIN_TESTS adds them here).
 run_builtin() {
 	local log="$TOP/build/guest-builtin.log"
-	local tests=${BUILTIN_TESTS:-vfio_ccw_basic_test,vfio_ccw_io_test,vfio_ccw_lifetime_test,vfio_ccw_race_test}
+	local tests=${BUILTIN_TESTS:-vfio_ccw_basic_test,vfio_ccw_io_test,vfio_ccw_lifetime_test}
 	echo "== guest: built-in kernel (patched tree, CONFIG_VFIO_CCW=y), run_kselftest.sh"
 	INITRD=$TOP/build/initramfs-builtin.cpio KCONFIG=builtin \
 		DRIVER=builtin KSELFTEST=1 TESTS=$tests \
@@ -258,8 +262,18 @@ if [ "$mode" = all ] && [ "${CHECK_LOCKDEP:-${CHECK_KASAN:-1}}" = 1 ] &&
 	make -s -C "$TOP" all >/dev/null 2>&1
 fi
 
+# The series (make check-intree: checkpatch, git am, the builds after
+# each patch, kselftest, htmldocs, = sources; what did not change since
+# the last run is not done again), then the built-in boot.
 if [ "$mode" = all ] && [ "${CHECK_BUILTIN:-1}" = 1 ] && [ "$KCONFIG" = kcsan ]; then
-	if make -s -C "$TOP" builtin >"$TOP/build/builtin-build.log" 2>&1; then
+	echo "== the series against linux-source-6.12 (make check-intree)"
+	out=$("$TOP/scripts/intree.sh" check 2>&1 | tee "$TOP/build/intree-check.log")
+	grep -v '^intree: ' <<<"$out"
+	tally_from "$out"
+	if ! grep -q '^[0-9]* passed, 0 failed$' <<<"$out"; then
+		echo "FAILED  built-in boot: the series did not pass (build/intree-check.log)"
+		tally no
+	elif make -s -C "$TOP" builtin >"$TOP/build/builtin-build.log" 2>&1; then
 		run_builtin
 	else
 		tail -20 "$TOP/build/builtin-build.log"

@@ -249,6 +249,14 @@ run_one() {
 # run by its run_kselftest.sh; its TAP is judged like a program's.
 run_kselftest() {
 	mkdir -p /tmp/tap
+	if [ "$DRIVER" = builtin ]; then
+		# What the module boots run that needs vfio_ccw as a module.
+		echo "VCCW-SKIP: vfio_ccw_kunit_test: vfio_ccw_kunit.ko needs" \
+			"vfio_ccw.ko; built in, kunit.py runs the KUnit tests" \
+			"(make check-kunit)"
+		echo "VCCW-SKIP: vfio_ccw_torture_test: vfio_ccw_torture.ko is" \
+			"module-only (VFIO_CCW_TORTURE_TEST depends on m)"
+	fi
 	sel=
 	for t in $TESTS; do
 		sel="$sel -t drivers/s390x/vfio_ccw:$t"

@@ -270,8 +270,15 @@ def selftest_sources():
     benchmarks (*_bench.c): they compare with the 6.12 driver the series
     replaces, which the patched tree no longer has."""
     parts = [c for srcs in selftest_parts().values() for c in srcs]
-    return [f for f in source_files("selftests")
-            if f.endswith(("_test.c", ".h")) or f in parts]
+    files = source_files("selftests")
+    others = [f for f in files if f.endswith(".c") and
+              not f.endswith(("_test.c", "_bench.c")) and f not in parts]
+    if others:
+        raise SeriesError("selftests/: %s: neither *_test.c nor *_bench.c "
+                          "nor named in selftests/Makefile as part of a "
+                          "test program (\"$(OUT)/<test>: %s\")"
+                          % (" ".join(others), others[0]))
+    return [f for f in files if f.endswith(("_test.c", ".h")) or f in parts]
 
 
 def selftest_makefile(files):
@@ -279,14 +286,6 @@ def selftest_makefile(files):
     benches = [f[:-2] for f in files if f.endswith("_bench.c")]
     hdrs = [f for f in files if f.endswith(".h")]
     parts = {t: srcs for t, srcs in selftest_parts().items() if t in tests}
-    claimed = [c for srcs in parts.values() for c in srcs]
-    others = [f for f in files if f.endswith(".c")
-              and f[:-2] not in tests + benches and f not in claimed]
-    if others:
-        raise SeriesError("selftests/: %s: neither *_test.c nor *_bench.c "
-                          "nor named in selftests/Makefile as part of one "
-                          "(\"$(OUT)/<test>: %s\")"
-                          % (" ".join(others), others[0]))
 
     def lst(names):
         return " \\\n\t".join(names)

@@ -76,7 +76,9 @@ if [ "$rc" -eq 0 ] && [ -n "$summary" ]; then
 	echo "ok      kunit.py run --arch=s390 (${secs}s): $summary"
 	tally ok
 else
-	sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -v '^\[..:..:..\] *$' | tail -40
+	# The failed cases first, then how the run ended.
+	sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -F '[FAILED]' | head -30
+	sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -v '^\[..:..:..\] *$' | tail -15
 	echo "FAILED  kunit.py run --arch=s390 (exit $rc, ${secs}s)${summary:+: $summary}"
 	tally no
 fi

@@ -126,6 +126,43 @@ bench:
 	$(MAKE) KCONFIG=bench all
 	@KCONFIG=bench scripts/check.sh --bench-only
 
+# The driver as a patch series against the Debian linux-source-6.12 tree
+# in build/patches/ (scripts/mkseries.py; Documentation/intree.rst).
+intree: deps
+	@scripts/intree.sh series
+
+# The series: checkpatch --strict with the tree, git am onto a fresh git
+# init of the pristine tree, the tree built after each patch with
+# CONFIG_VFIO_CCW=m and =y, kselftest build, htmldocs, and the patched
+# tree compared with driver/, selftests/, lkmm/.
+check-intree: deps
+	@scripts/intree.sh check
+
+# The built-in flavour: the patched tree with CONFIG_VFIO_CCW=y, its
+# selftests built and installed the kselftest way, and an initramfs with
+# them and run_kselftest.sh (no module of ours).
+BUILTIN_KDIR = $(shell KCONFIG=builtin scripts/kdir.sh build)
+BUILTIN_KSRC = $(shell KCONFIG=builtin scripts/kdir.sh src)
+builtin: deps
+	@KCONFIG=builtin scripts/build-kernel.sh >/dev/null
+	@scripts/intree-kselftest.sh $(BUILTIN_KSRC) $(BUILTIN_KDIR) \
+		$(BUILD)/kselftest-builtin >/dev/null
+	@KSELFTEST=$(BUILD)/kselftest-builtin \
+		scripts/mkinitramfs.sh $(BUILD)/initramfs-builtin.cpio \
+		$(BUILTIN_KDIR) /nonexistent
+
+# Only the built-in boot ("make check" runs it too).
+check-builtin: builtin
+	@scripts/check.sh --builtin-only
+
+# The series' KUnit tests with the kernel's own runner on the patched tree:
+# kunit.py run --arch=s390 --kunitconfig=drivers/s390/cio (its build in
+# the cache; a key that passed before is not run again). Not part of
+# "make check": a cold run builds one more kernel (Documentation/intree.rst).
+check-kunit: deps
+	@KCONFIG=builtin scripts/build-kernel.sh >/dev/null
+	@scripts/intree-kunit.sh
+
 shell: all
 	scripts/run-qemu.sh --shell
 
@@ -146,4 +183,5 @@ clean:
 	-[ -d "$(KDIR)" ] && $(MAKE) -C $(KDIR) $(KMAKE_ARGS) M=$(CURDIR)/bench clean
 
 .PHONY: floor
+.PHONY: intree check-intree builtin check-builtin check-kunit
 .PHONY: all deps kernel module selftests initramfs lint check check-kasan check-lockdep check-loaded check-host bench shell clean lkmm check-orderings run check-nested

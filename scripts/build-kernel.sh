@@ -16,6 +16,13 @@ if [ -z "$ver" ] || [ ! -f "$KSRC_TARBALL" ]; then
 	exit 1
 fi
 
+# The built-in flavour is built from the patched tree (make intree).
+case "$KCONFIG" in
+builtin | intree*)
+	[ "${1:-}" = --extract-only ] && KCONFIG=kcsan exec "$0" "$@"
+	exec "$TOP/scripts/intree.sh" build ;;
+esac
+
 src=$(kernel_src_dir)
 out=$(kernel_build_dir)
 

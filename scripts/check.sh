@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# check.sh [--host-only|--guest-only|--bench-only|--loaded-only]:
+# check.sh [--host-only|--guest-only|--bench-only|--loaded-only|--nested-only|
+#           --builtin-only]:
 # everything "make check" runs.
 #  1. host tests: the KCSAN classifier and log checker on saved logs,
 #     checkpatch --strict, sparse and W=1 on driver/, the locking context
@@ -17,6 +18,12 @@
 #     host too;
 #  5. the same on the KASAN + lockdep kernel, through iommufd
 #     (CHECK_LOCKDEP=0 skips it);
+#  5b. the series (make check-intree: checkpatch --strict with the tree,
+#     git am, =m and =y builds after each patch, kselftest, htmldocs, the
+#     sources reproduced), then the built-in flavour: the patched tree
+#     with CONFIG_VFIO_CCW=y booted, the suites of BUILTIN_TESTS (basic,
+#     io, lifetime) run by the kernel's run_kselftest.sh from a
+#     kselftest_install.sh installation (CHECK_BUILTIN=0 skips both);
 #  6. the benchmarks: our module and the in-tree one in one boot of a
 #     kernel without sanitizers, figures side by side (CHECK_BENCH=0
 #     skips it). Only their running is judged, never their speed.
@@ -76,8 +83,8 @@ run_guest() {
 
 mode=${1:-all}
 case "$mode" in
-all | --host-only | --guest-only | --bench-only | --loaded-only | --nested-only) ;;
-*) echo "usage: check.sh [--host-only|--guest-only|--bench-only|--loaded-only|--nested-only]" >&2
+all | --host-only | --guest-only | --bench-only | --loaded-only | --nested-only | --builtin-only) ;;
+*) echo "usage: check.sh [--host-only|--guest-only|--bench-only|--loaded-only|--nested-only|--builtin-only]" >&2
    exit 2 ;;
 esac
 if [ "$mode" = all ] || [ "$mode" = --host-only ]; then
@@ -189,6 +196,28 @@ if [ "$mode" = --loaded-only ]; then
 	exit
 fi
 
+# The driver built into the patched tree's kernel: no module to load or
+# unload; the selftests run by run_kselftest.sh. What differs when it is
+# built in: how it comes up and binds (basic), I/O through it (io), and
+# every way a device goes away while it stays loaded (lifetime). The
+# forced interleavings, stress and fuzz run the same code in the module
+# boots (BUILTIN_TESTS adds them here).
+run_builtin() {
+	local log="$TOP/build/guest-builtin.log"
+	local tests=${BUILTIN_TESTS:-vfio_ccw_basic_test,vfio_ccw_io_test,vfio_ccw_lifetime_test}
+	echo "== guest: built-in kernel (patched tree, CONFIG_VFIO_CCW=y), run_kselftest.sh"
+	INITRD=$TOP/build/initramfs-builtin.cpio KCONFIG=builtin \
+		DRIVER=builtin KSELFTEST=1 TESTS=$tests \
+		run_guest "$log" --expect-tests run_kselftest
+}
+
+if [ "$mode" = --builtin-only ]; then
+	mkdir -p "$TOP/build"
+	run_builtin
+	tally_end
+	exit
+fi
+
 if [ "$mode" = --bench-only ]; then
 	mkdir -p "$TOP/build"
 	run_bench
@@ -231,6 +260,26 @@ if [ "$mode" = all ] && [ "${CHECK_LOCKDEP:-${CHECK_KASAN:-1}}" = 1 ] &&
 	fi
 	# Leave the tree built for the default flavour again.
 	make -s -C "$TOP" all >/dev/null 2>&1
+fi
+
+# The series (make check-intree: checkpatch, git am, the builds after
+# each patch, kselftest, htmldocs, = sources; what did not change since
+# the last run is not done again), then the built-in boot.
+if [ "$mode" = all ] && [ "${CHECK_BUILTIN:-1}" = 1 ] && [ "$KCONFIG" = kcsan ]; then
+	echo "== the series against linux-source-6.12 (make check-intree)"
+	out=$("$TOP/scripts/intree.sh" check 2>&1 | tee "$TOP/build/intree-check.log")
+	grep -v '^intree: ' <<<"$out"
+	tally_from "$out"
+	if ! grep -q '^[0-9]* passed, 0 failed$' <<<"$out"; then
+		echo "FAILED  built-in boot: the series did not pass (build/intree-check.log)"
+		tally no
+	elif make -s -C "$TOP" builtin >"$TOP/build/builtin-build.log" 2>&1; then
+		run_builtin
+	else
+		tail -20 "$TOP/build/builtin-build.log"
+		echo "FAILED  build of the built-in flavour (make builtin)"
+		tally no
+	fi
 fi
 
 if [ "$mode" = all ] && [ "${CHECK_BENCH:-1}" = 1 ] && [ "$KCONFIG" = kcsan ]; then

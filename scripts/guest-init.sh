@@ -23,6 +23,10 @@
 #   vccw.nested=ours[,intree] the nested stage instead of the selftests:
 #                             QEMU as the client, set up with driverctl and
 #                             mdevctl (/nested/run.sh, scripts/nested-guest.sh)
+#   vccw.driver=builtin       the driver is built into the kernel (the patched
+#                             tree, make intree): nothing to load or unload
+#   vccw.kselftest=1          run the selftests installed in /kselftest with
+#                             the kernel's run_kselftest.sh instead of /tests
 
 PATH=/bin:/sbin:/usr/bin:/usr/sbin
 export PATH
@@ -30,6 +34,12 @@ export PATH
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
+# devtmpfs has no /dev/stdout and friends (udev makes them elsewhere);
+# the kernel's run_kselftest.sh writes its log to /dev/stdout.
+[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
+for n in 0:stdin 1:stdout 2:stderr; do
+	[ -e "/dev/${n#*:}" ] || ln -s "/proc/self/fd/${n%%:*}" "/dev/${n#*:}"
+done
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t tracefs tracefs /sys/kernel/tracing
 mount -t tmpfs tmpfs /tmp
@@ -39,6 +49,7 @@ TESTS=
 SHELL_ONLY=0
 BENCH=0
 NESTED=
+KSELFTEST=0
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	vccw.driver=*) DRIVER=${arg#vccw.driver=} ;;
@@ -47,6 +58,7 @@ for arg in $(cat /proc/cmdline); do
 	vccw.bench=1) BENCH=1 ;;
 	vccw.iommu=*) export VFIO_CCW_IOMMU=${arg#vccw.iommu=} ;;
 	vccw.nested=*) NESTED=$(echo "${arg#vccw.nested=}" | tr ',' ' ') ;;
+	vccw.kselftest=1) KSELFTEST=1 ;;
 	vccw.bench_iters=*) export VFIO_CCW_BENCH_ITERS=${arg#vccw.bench_iters=} ;;
 	vccw.bench_rounds=*) BENCH_ROUNDS=${arg#vccw.bench_rounds=} ;;
 	vccw.bench_cases=*) export VFIO_CCW_BENCH_CASES=${arg#vccw.bench_cases=} ;;
@@ -101,13 +113,19 @@ wait_ccw_devices() {
 
 setup_devices() {
 	wait_ccw_devices
-	insmod /lib/modules/mdev.ko || { fail "insmod mdev.ko"; return 1; }
-	insmod "/lib/modules/$DRIVER/vfio_ccw.ko" ||
-		{ fail "insmod $DRIVER/vfio_ccw.ko"; return 1; }
-	# For the host's silence watchdog, like VCCW-KTEXT.
-	for m in mdev vfio_ccw; do
-		echo "VCCW-MODULE: $m $DRIVER $(cat /sys/module/$m/sections/.text)"
-	done
+	if [ "$DRIVER" = builtin ]; then
+		[ -d /sys/bus/css/drivers/vfio_ccw ] ||
+			{ fail "vfio_ccw is not built in"; return 1; }
+	else
+		insmod /lib/modules/mdev.ko ||
+			{ fail "insmod mdev.ko"; return 1; }
+		insmod "/lib/modules/$DRIVER/vfio_ccw.ko" ||
+			{ fail "insmod $DRIVER/vfio_ccw.ko"; return 1; }
+		# For the host's silence watchdog, like VCCW-KTEXT.
+		for m in mdev vfio_ccw; do
+			echo "VCCW-MODULE: $m $DRIVER $(cat /sys/module/$m/sections/.text)"
+		done
+	fi
 	i=1
 	for devno in $DEVNOS; do
 		uuid=$(nth $i $UUIDS)
@@ -136,6 +154,10 @@ setup_devices() {
 	export VFIO_CCW_SCH=$SCH1 VFIO_CCW_SCH2=$SCH2
 	export VFIO_CCW_DRIVER=$DRIVER
 	export VFIO_CCW_MDEVS="$UUIDS" VFIO_CCW_SCHS="$SCHS"
+	# Built in, the driver under test is ours all the same.
+	if [ "$DRIVER" = builtin ]; then
+		export VFIO_CCW_DRIVER=ours VFIO_CCW_BUILTIN=1
+	fi
 	return 0
 }
 
@@ -149,6 +171,10 @@ teardown_devices() {
 		i=$((i + 1))
 	done
 	release_schs vfio_ccw
+	if [ "$DRIVER" = builtin ]; then
+		echo "VCCW-UNLOAD: SKIP: vfio_ccw is built in (CONFIG_VFIO_CCW=y)"
+		return
+	fi
 	if rmmod vfio_ccw; then
 		echo "VCCW-UNLOAD: vfio_ccw ok"
 	else
@@ -165,6 +191,7 @@ teardown_devices() {
 test_limit() {
 	case "$1" in
 	vfio_ccw_basic_test) echo 180 ;;
+	run_kselftest) echo "${VCCW_TEST_LIMIT:-1800}" ;;
 	*) echo "${VCCW_TEST_LIMIT:-900}" ;;
 	esac
 }
@@ -187,13 +214,16 @@ dump_stacks() {
 	done
 }
 
-# run_one NAME: run a selftest program; 1 if it had to be abandoned.
+# run_one NAME [DIR CMD]: run a selftest program (./NAME in /tests, or
+# CMD in DIR); 1 if it had to be abandoned.
 run_one() {
 	t=$1
+	dir=${2:-/tests}
+	cmd=${3:-./$t}
 	limit=$(test_limit "$t")
 	echo "VCCW-RUN: $t"
 	rm -f "/tmp/tap/$t.rc" "/tmp/tap/$t.pid"
-	( cd /tests && sh -c "echo \$\$ > /tmp/tap/$t.pid; exec ./$t"
+	( cd "$dir" && sh -c "echo \$\$ > /tmp/tap/$t.pid; exec $cmd"
 	  echo "$?" > "/tmp/tap/$t.rc" ) 2>&1 | tee "/tmp/tap/$t.tap" &
 	waited=0
 	while [ ! -e "/tmp/tap/$t.rc" ]; do
@@ -215,7 +245,30 @@ run_one() {
 	return 0
 }
 
+# The selftests as the kernel tree installs them (kselftest_install.sh),
+# run by its run_kselftest.sh; its TAP is judged like a program's.
+run_kselftest() {
+	mkdir -p /tmp/tap
+	if [ "$DRIVER" = builtin ]; then
+		# What the module boots run that needs vfio_ccw as a module.
+		echo "VCCW-SKIP: vfio_ccw_kunit_test: vfio_ccw_kunit.ko needs" \
+			"vfio_ccw.ko; built in, kunit.py runs the KUnit tests" \
+			"(make check-kunit)"
+		echo "VCCW-SKIP: vfio_ccw_torture_test: vfio_ccw_torture.ko is" \
+			"module-only (VFIO_CCW_TORTURE_TEST depends on m)"
+	fi
+	sel=
+	for t in $TESTS; do
+		sel="$sel -t drivers/s390x/vfio_ccw:$t"
+	done
+	run_one run_kselftest /kselftest "./run_kselftest.sh$sel"
+}
+
 run_tests() {
+	if [ "$KSELFTEST" = 1 ]; then
+		run_kselftest
+		return
+	fi
 	mkdir -p /tmp/tap
 	if [ -z "$TESTS" ]; then
 		TESTS=$(cd /tests && ls)

@@ -22,6 +22,10 @@ kernel_config_files() {
 	kasan) echo "$TOP/scripts/kernel.config $TOP/scripts/kernel-kasan.config" ;;
 	lockdep) echo "$TOP/scripts/kernel.config $TOP/scripts/kernel-kasan.config $TOP/scripts/kernel-lockdep.config" ;;
 	bench) echo "$TOP/scripts/kernel.config $TOP/scripts/kernel-bench.config" ;;
+	# The patched tree (scripts/intree.sh): driver built in (the
+	# built-in boot, "builtin") or as a module (only built).
+	builtin | intree-y) echo "$TOP/scripts/kernel.config $TOP/scripts/kernel-intree-y.config" ;;
+	intree-m) echo "$TOP/scripts/kernel.config $TOP/scripts/kernel-intree-m.config" ;;
 	*) echo "unknown KCONFIG=$KCONFIG" >&2; return 1 ;;
 	esac
 }
@@ -34,11 +38,16 @@ kernel_config_hash() {
 }
 
 kernel_src_dir() {
-	echo "$CACHE/src/$(kernel_pkg_version)/linux-source-6.12"
+	case "$KCONFIG" in
+	builtin | intree*) echo "$CACHE/intree/$(kernel_pkg_version)/tree" ;;
+	*) echo "$CACHE/src/$(kernel_pkg_version)/linux-source-6.12" ;;
+	esac
 }
 
 kernel_build_dir() {
-	echo "$CACHE/build/$(kernel_pkg_version)-$KCONFIG-$(kernel_config_hash)"
+	local k=$KCONFIG
+	[ "$k" = builtin ] && k=intree-y
+	echo "$CACHE/build/$(kernel_pkg_version)-$k-$(kernel_config_hash)"
 }
 
 # The tally each test script ends with: one line "N passed, N failed".

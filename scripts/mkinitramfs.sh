@@ -2,6 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # mkinitramfs.sh OUT KBUILD DRIVER_KO SELFTEST...
+# KSELFTEST=DIR: also the kselftest installation DIR
+# (scripts/intree-kselftest.sh) as /kselftest, with what its
+# run_kselftest.sh needs beyond busybox: coreutils' timeout at
+# /usr/bin/timeout (the runner's per-test timeout from "settings"; busybox
+# has no --foreground) and the C library it links, from Debian's s390x
+# packages.
 # Build the guest initramfs: static s390x busybox, guest-init.sh as /init,
 # mdev.ko and the in-tree vfio_ccw.ko from the kernel build, our
 # vfio_ccw.ko (when built) and the selftest binaries (*_bench ones go to
@@ -45,8 +51,16 @@ for applet in sh ash cat echo mount umount mkdir ls insmod rmmod lsmod \
 done
 install -m 0755 "$TOP/scripts/guest-init.sh" "$root/init"
 
-cp "$kbuild/drivers/vfio/mdev/mdev.ko" "$root/lib/modules/mdev.ko"
-cp "$kbuild/drivers/s390/cio/vfio_ccw.ko" "$root/lib/modules/intree/"
+# Absent from a kernel with vfio_ccw built in (KCONFIG=builtin).
+for ko in drivers/vfio/mdev/mdev.ko:mdev.ko \
+	drivers/s390/cio/vfio_ccw.ko:intree/vfio_ccw.ko; do
+	if [ -f "$kbuild/${ko%%:*}" ]; then
+		cp "$kbuild/${ko%%:*}" "$root/lib/modules/${ko#*:}"
+	elif ! grep -q '^CONFIG_VFIO_CCW=y' "$kbuild/.config"; then
+		echo "mkinitramfs: $kbuild/${ko%%:*} missing" >&2
+		exit 1
+	fi
+done
 if [ -f "$ours" ]; then
 	cp "$ours" "$root/lib/modules/ours/vfio_ccw.ko"
 fi
@@ -71,6 +85,35 @@ for t in "$@"; do
 	*) install -m 0755 "$t" "$root/tests/" ;;
 	esac
 done
+
+if [ -n "${KSELFTEST:-}" ]; then
+	ksdir="$CACHE/kselftest-s390x"
+	if [ ! -x "$ksdir/usr/bin/timeout" ]; then
+		echo "mkinitramfs: fetching coreutils:s390x and libc6:s390x"
+		tmp=$(mktemp -d)
+		(cd "$tmp" && apt-get download coreutils:s390x libc6:s390x >/dev/null)
+		rm -rf "$ksdir"
+		mkdir -p "$ksdir"
+		for deb in "$tmp"/*.deb; do
+			dpkg-deb -x "$deb" "$tmp/x"
+		done
+		mkdir -p "$ksdir/usr/bin" "$ksdir/lib/s390x-linux-gnu"
+		cp "$tmp/x/usr/bin/timeout" "$ksdir/usr/bin/"
+		cp -L "$tmp/x/lib/ld64.so.1" "$ksdir/lib/"
+		cp -L "$tmp/x/lib/s390x-linux-gnu/libc.so.6" \
+			"$ksdir/lib/s390x-linux-gnu/"
+		rm -rf "$tmp"
+	fi
+	cp -a "$ksdir/usr" "$ksdir/lib" "$root/"
+	ln -sf busybox "$root/bin/realpath"
+	cp -a "$KSELFTEST" "$root/kselftest"
+	# Without their debug info: the initramfs is unpacked under KCSAN
+	# in TCG before init runs, and every MiB counts against the
+	# hung-task timeout of the boot.
+	find "$root/kselftest" -type f -perm -u+x -exec sh -c \
+		'head -c4 "$1" | grep -q "ELF" && "$2" --strip-debug "$1"' \
+		sh {} "${CROSS_COMPILE}strip" \;
+fi
 
 # Not compressed: under TCG the guest kernel needs about a minute to
 # gunzip it on a loaded host (KCSAN), long enough for the hung-task

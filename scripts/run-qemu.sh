@@ -12,6 +12,8 @@
 #   KCONFIG  kernel flavour (kcsan | kasan | bench)
 #   LOAD     N busy-loop processes on the host beside the guest, for as
 #            long as it runs (the suites must pass on a loaded host)
+#   KSELFTEST 1: run the selftests with the kernel's run_kselftest.sh
+#            (the built-in flavour's initramfs has them in /kselftest)
 #   BENCH    1: run the benchmarks against the floor module and both
 #            drivers instead of the selftests (BENCH_ITERS programs per
 #            case, BENCH_ROUNDS rounds); four test subchannels and, unless
@@ -55,6 +57,7 @@ append="$append workqueue.watchdog_thresh=60 workqueue.panic_on_stall=1"
 [ -n "${TESTS:-}" ] && append="$append vccw.tests=$TESTS"
 [ "$shell" = 1 ] && append="$append vccw.shell=1"
 [ "${BENCH:-0}" = 1 ] && append="$append vccw.bench=1"
+[ "${KSELFTEST:-0}" = 1 ] && append="$append vccw.kselftest=1"
 [ -n "${BENCH_ITERS:-}" ] && append="$append vccw.bench_iters=$BENCH_ITERS"
 [ -n "${BENCH_CASES:-}" ] && append="$append vccw.bench_cases=$BENCH_CASES"
 [ "${BENCH_TRACE:-0}" = 1 ] && append="$append vccw.bench_trace=1"

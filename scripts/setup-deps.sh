@@ -16,7 +16,7 @@ HOST_PKGS=(
 	make gcc gcc-s390x-linux-gnu binutils-s390x-linux-gnu
 	libc6-dev-s390x-cross linux-source-6.12 qemu-system-misc
 	flex bison bc libelf-dev libssl-dev cpio xz-utils kmod
-	python3 perl sparse rsync gzip gdb-multiarch gdb
+	python3 perl sparse rsync gzip gdb-multiarch gdb python3-sphinx
 	python3-matplotlib
 )
 

@@ -6,7 +6,6 @@
 #include "vfio_ccw_util.h"
 #include "kselftest_harness.h"
 
-
 FIXTURE(mdev) {
 	struct vccw_dev d;
 };

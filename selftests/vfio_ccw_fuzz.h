@@ -63,7 +63,6 @@ enum {
 	Z_NR
 };
 
-
 /* Where the generator puts CCWs, IDALs and data, in which area. */
 struct zone {
 	int area;
@@ -79,7 +78,6 @@ struct vstats {
 	long sol, unsol, final, inter, dropped, delivered, superseded;
 	long claims_irq, claims_retire, frees, pinned, own;
 };
-
 
 /* ---------------------------------------------------------------- model */
 
@@ -177,7 +175,6 @@ struct gen {
 	bool have_model;	/* model_ret and fz.m are this program's */
 	int model_ret;
 };
-
 
 /* ------------------------------------------------------------------ PRNG */
 

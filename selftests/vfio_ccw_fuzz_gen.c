@@ -250,7 +250,7 @@ static unsigned int make_blocks(struct gen *g, int z, uint64_t first,
 			b[k] = next;
 		else
 			b[k] = ziova(z, lo + ALIGN_DN(rnd(g, hi - lo - g->bsize),
-						     g->bsize));
+						      g->bsize));
 	}
 	return n;
 }
@@ -428,19 +428,22 @@ static uint64_t bad_place(struct gen *g, uint32_t len, int *err, bool fmt1idaw)
 
 static void gen_senseid(struct gen *g)
 {
+	static const char * const variants[] = {
+		"single", "noop_first", "tic", "noop_tic"
+	};
 	bool fmt0 = chance(g, 1, 5);
 	uint64_t at, x;
 	struct mccw c;
 	bool ida;
 	uint8_t *p;
-	int v = rnd(g, 4);
+	int v = rnd(g, ARRAY_SIZE(variants));
 
 	orb_init(g, fmt0);
 	if (!g->orb.lpm)
 		g->orb.lpm = 0x80;
 	g->want = 0;
 	g->verify = true;
-	g->variant = (const char *[]){ "single", "noop_first", "tic", "noop_tic" }[v];
+	g->variant = variants[v];
 	c.cmd = CCW_CMD_SENSE_ID;
 	if (chance(g, 1, 3)) {
 		c.count = 256;
@@ -662,7 +665,9 @@ static void gen_orb_ok(struct gen *g)
 		g->variant = "lpm_random";
 		break;
 	case 3:
-		o->sync = o->isic = o->ils = 1;
+		o->sync = 1;
+		o->isic = 1;
+		o->ils = 1;
 		g->variant = "sync_isic_ils";
 		break;
 	default:

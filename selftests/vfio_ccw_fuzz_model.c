@@ -151,8 +151,7 @@ struct mccw decode(const uint8_t *p, bool fmt0)
 
 /* ------------------------------------------------------------- the model */
 
-static int mfail(struct model *m, int err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static __printf(3, 4) int mfail(struct model *m, int err, const char *fmt, ...);
 static int mfail(struct model *m, int err, const char *fmt, ...)
 {
 	va_list ap;
@@ -204,12 +203,10 @@ static int m_build(struct fz *f, struct gen *g, uint32_t head, int dc_cmd,
 				     m->nchains, head, M_CHAIN_LEN);
 		if (!len || !(at & (PG - 1))) {
 			if (at >= TWO_G)
-				return mfail(m, -EINVAL, "CCW fetch at %#" PRIx64
-					     " >= 2G", at);
+				return mfail(m, -EINVAL, "CCW fetch at %#lx >= 2G", at);
 			r = mread(f, at, raw, 8);
 			if (r)
-				return mfail(m, r, "CCW fetch at %#" PRIx64
-					     " (chain %d)", at, m->nchains);
+				return mfail(m, r, "CCW fetch at %#lx (chain %d)", at, m->nchains);
 		}
 		mread(f, at, raw, 8);
 		c->ccw[len] = decode(raw, g->fmt0);
@@ -242,7 +239,7 @@ static bool m_moves_data(const struct mccw *c, uint8_t cmd)
 }
 
 unsigned int nblocks(uint64_t addr, unsigned int count,
-			    unsigned int bsize)
+		     unsigned int bsize)
 {
 	return ((addr & (bsize - 1)) + count + bsize - 1) / bsize;
 }
@@ -271,8 +268,9 @@ static int m_ccw(struct fz *f, struct gen *g, int ci, unsigned int i,
 		uint8_t raw[40 * 8];
 
 		if (c->cda & (g->isize - 1))
-			return mfail(m, -EINVAL, "chain %d ccw %u: IDAL %#x not "
-				     "aligned to %u", ci, i, c->cda, g->isize);
+			return mfail(m, -EINVAL,
+				     "chain %d ccw %u: IDAL %#x not aligned to %u",
+				     ci, i, c->cda, g->isize);
 		r = mread(f, c->cda, raw, g->isize);
 		if (r)
 			return mfail(m, r, "chain %d ccw %u: IDAL read at %#x",
@@ -283,19 +281,21 @@ static int m_ccw(struct fz *f, struct gen *g, int ci, unsigned int i,
 			r = mread(f, (uint64_t)c->cda + g->isize,
 				  raw + g->isize, (n - 1) * g->isize);
 			if (r)
-				return mfail(m, r, "chain %d ccw %u: IDAL read "
-					     "%#x+%u IDAWs", ci, i, c->cda, n);
+				return mfail(m, r,
+					     "chain %d ccw %u: IDAL read %#x+%u IDAWs",
+					     ci, i, c->cda, n);
 		}
 		for (k = 0; k < n; k++) {
 			uint64_t a = g->isize == 8 ? be64(raw + 8 * k) :
 						     be32(raw + 4 * k);
 
 			if (g->isize == 4 && (a & 0x80000000U))
-				return mfail(m, -EINVAL, "chain %d ccw %u: "
-					     "format-1 IDAW %u bit 0", ci, i, k);
+				return mfail(m, -EINVAL,
+					     "chain %d ccw %u: format-1 IDAW %u bit 0",
+					     ci, i, k);
 			if (k && (a & (g->bsize - 1)))
-				return mfail(m, -EINVAL, "chain %d ccw %u: IDAW "
-					     "%u %#" PRIx64 " not %u-aligned",
+				return mfail(m, -EINVAL,
+					     "chain %d ccw %u: IDAW %u %#lx not %u-aligned",
 					     ci, i, k, a, g->bsize);
 			addr[k] = a;
 		}
@@ -305,8 +305,9 @@ static int m_ccw(struct fz *f, struct gen *g, int ci, unsigned int i,
 	for (k = 0; k < n; k++) {
 		r = pin_err(f, ALIGN_DN(addr[k], PG));
 		if (r)
-			return mfail(m, r, "chain %d ccw %u: pin block %u at %#"
-				     PRIx64, ci, i, k, addr[k]);
+			return mfail(m, r,
+				     "chain %d ccw %u: pin block %u at %#lx",
+				     ci, i, k, addr[k]);
 	}
 	return 0;
 }
@@ -320,8 +321,9 @@ static int m_tic(struct fz *f, struct gen *g, int ci, unsigned int i,
 	int j, nc, r, dc_cmd = -1;
 
 	if (t->flags || t->count)
-		return mfail(m, -EINVAL, "chain %d ccw %u: TIC with flags %#x "
-			     "count %u", ci, i, t->flags, t->count);
+		return mfail(m, -EINVAL,
+			     "chain %d ccw %u: TIC with flags %#x count %u",
+			     ci, i, t->flags, t->count);
 	if (target & 7 || target & 0x80000000U)
 		return mfail(m, -EINVAL, "chain %d ccw %u: TIC target %#x",
 			     ci, i, target);
@@ -388,8 +390,9 @@ int model_run(struct fz *f, struct gen *g)
 
 			if ((x->cmd & 0x0f) == CCW_CMD_TIC) {
 				if (x->cmd != CCW_CMD_TIC)
-					return mfail(m, -EINVAL, "chain %d ccw "
-						     "%u: command %#x", ci, i,
+					return mfail(m, -EINVAL,
+						     "chain %d ccw %u: command %#x",
+						     ci, i,
 						     x->cmd);
 				r = m_tic(f, g, ci, i, x);
 			} else {

@@ -85,13 +85,13 @@ static bool read_vstats(const char *uuid, struct vstats *s)
 
 	if (!vccw_stats_read(uuid, &all))
 		return false;
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)	/* -1: missing */
+	for (i = 0; i < ARRAY_SIZE(keys); i++)	/* -1: missing */
 		*(long *)((char *)s + keys[i].off) =
 			vccw_stats_get(&all, keys[i].k);
 	return s->pinned >= 0 && s->own >= 0 && s->delivered >= 0;
 }
 
-static void fzlog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static __printf(1, 2) void fzlog(const char *fmt, ...);
 static void fzlog(const char *fmt, ...)
 {
 	va_list ap;
@@ -270,20 +270,21 @@ static void dump_program(struct fz *f, struct gen *g, int model_ret)
 	const uint8_t *o = (const uint8_t *)&g->orb;
 	int ci;
 
-	fzlog("  orb %08x %08x %08x: fmt %u c64 %u i2k %u pfch %u lpm %02x "
-	     "key %u spnd %u mod %u alcc %u ssic %u res1 %u B %u zero %02x "
-	     "orbx %u; scsw %08x", be32(o), be32(o + 4), be32(o + 8),
-	     g->orb.fmt, g->orb.c64, g->orb.i2k, g->orb.pfch, g->orb.lpm,
-	     g->orb.key, g->orb.spnd, g->orb.mod, g->orb.alcc, g->orb.ssic,
-	     g->orb.res1, g->orb.res2, g->orb.zero, g->orb.orbx, g->scsw_w0);
+	fzlog("  orb %08x %08x %08x: fmt %u c64 %u i2k %u pfch %u lpm %02x",
+	      be32(o), be32(o + 4), be32(o + 8), g->orb.fmt, g->orb.c64,
+	      g->orb.i2k, g->orb.pfch, g->orb.lpm);
+	fzlog("  orb key %u spnd %u mod %u alcc %u ssic %u res1 %u B %u zero %02x",
+	      g->orb.key, g->orb.spnd, g->orb.mod, g->orb.alcc, g->orb.ssic,
+	      g->orb.res1, g->orb.res2, g->orb.zero);
+	fzlog("  orb orbx %u; scsw %08x", g->orb.orbx, g->scsw_w0);
 	fzlog("  model: %s%s%s", errname(model_ret), f->m.why[0] ? ": " : "",
-	     f->m.why);
+	      f->m.why);
 	for (ci = 0; ci < f->m.nchains; ci++) {
 		struct mchain *c = &f->m.ch[ci];
 		unsigned int i;
 
 		fzlog("  chain %d at %#x, %u CCWs (cmd flags count cda):", ci,
-		     c->head, c->len);
+		      c->head, c->len);
 		for (i = 0; i < c->len; i++) {
 			const struct mccw *x = &c->ccw[i];
 
@@ -293,7 +294,7 @@ static void dump_program(struct fz *f, struct gen *g, int model_ret)
 				x = &c->ccw[i];
 			}
 			fzlog("    %#010x: %02x %02x %04x %08x", c->head + 8 * i,
-			     x->cmd, x->flags, x->count, x->cda);
+			      x->cmd, x->flags, x->count, x->cda);
 			if ((x->flags & CCW_FLAG_IDA) && x->count &&
 			    x->cmd != CCW_CMD_TIC) {
 				unsigned int k, nb;
@@ -313,12 +314,12 @@ static void dump_program(struct fz *f, struct gen *g, int model_ret)
 					if (p)
 						len += snprintf(line + len,
 							sizeof(line) - len,
-							"%" PRIx64,
+							"%lx",
 							g->isize == 8 ? be64(p) :
 							be32(p));
 				}
 				fzlog("      IDAL (%u IDAWs):%s%s", nb, line,
-				     nb > 8 ? " ..." : "");
+				      nb > 8 ? " ..." : "");
 			}
 		}
 	}
@@ -328,15 +329,15 @@ static void dump_program(struct fz *f, struct gen *g, int model_ret)
 
 		for (i = 0; p && i < 8; i++)
 			fzlog("    %#010x: %02x%02x%02x%02x %02x%02x%02x%02x",
-			     (g->orb.cpa & ~7U) + 8 * i, p[8 * i],
-			     p[8 * i + 1], p[8 * i + 2], p[8 * i + 3],
-			     p[8 * i + 4], p[8 * i + 5], p[8 * i + 6],
-			     p[8 * i + 7]);
+			      (g->orb.cpa & ~7U) + 8 * i, p[8 * i],
+			      p[8 * i + 1], p[8 * i + 2], p[8 * i + 3],
+			      p[8 * i + 4], p[8 * i + 5], p[8 * i + 6],
+			      p[8 * i + 7]);
 	}
 }
 
-static void fail(struct fz *f, struct gen *g, int model_ret,
-		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static __printf(4, 5) void fail(struct fz *f, struct gen *g, int model_ret,
+				const char *fmt, ...);
 static void fail(struct fz *f, struct gen *g, int model_ret,
 		 const char *fmt, ...)
 {
@@ -348,16 +349,15 @@ static void fail(struct fz *f, struct gen *g, int model_ret,
 	va_end(ap);
 	f->failures++;
 	if (g)
-		fzlog("FAIL seed %#" PRIx64 " iteration %ld class %s%s%s: %s",
-		     f->seed, g->iter, gen_class_name(g->cls),
-		     g->variant && *g->variant ? "/" : "",
-		     g->variant ? g->variant : "", msg);
+		fzlog("FAIL seed %#lx iteration %ld class %s%s%s: %s",
+		      f->seed, g->iter, gen_class_name(g->cls),
+		      g->variant && *g->variant ? "/" : "",
+		      g->variant ? g->variant : "", msg);
 	else
-		fzlog("FAIL seed %#" PRIx64 ": %s", f->seed, msg);
+		fzlog("FAIL seed %#lx: %s", f->seed, msg);
 	if (g && f->dumps++ < FZ_MAX_DUMPS) {
-		fzlog("  replay: VFIO_CCW_FUZZ_SEED=%#" PRIx64
-		     " VFIO_CCW_FUZZ_FIRST=%ld VFIO_CCW_FUZZ_ITERS=1",
-		     f->seed, g->iter);
+		fzlog("  replay: VFIO_CCW_FUZZ_SEED=%#lx VFIO_CCW_FUZZ_FIRST=%ld %s",
+		      f->seed, g->iter, "VFIO_CCW_FUZZ_ITERS=1");
 		if (model_ret != NO_PROGRAM)
 			dump_program(f, g, model_ret);
 	}
@@ -424,7 +424,7 @@ static void check_stats(struct fz *f, struct gen *g, const struct vstats *b)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
 		if (c[i].got == c[i].want)
 			continue;
 		fail(f, g, g && g->have_model ? g->model_ret : NO_PROGRAM,
@@ -545,8 +545,7 @@ static void region_op(struct fz *f, struct gen *g)
 		}
 		memcpy(buf, &io, sizeof(io));
 		got = dev_pwrite(f, buf, len, f->d.io.offset + pos);
-		snprintf(what, sizeof(what), "write io region pos %#" PRIx64
-			 " len %zu", pos, len);
+		snprintf(what, sizeof(what), "write io region pos %#lx len %zu", pos, len);
 		expect(f, g, what, got, -EINVAL);
 		break;
 	case 1:	/* io region: whole, but no start function */
@@ -581,19 +580,26 @@ static void region_op(struct fz *f, struct gen *g)
 		memset(buf, 0, sizeof(buf));
 		buf[3] = VFIO_CCW_ASYNC_CMD_HSCH;
 		got = dev_pwrite(f, buf, len, f->d.async.offset + pos);
-		snprintf(what, sizeof(what), "write async region pos %#" PRIx64
-			 " len %zu", pos, len);
+		snprintf(what, sizeof(what), "write async region pos %#lx len %zu", pos, len);
 		expect(f, g, what, got, -EINVAL);
 		break;
 	case 3:	/* async region: unknown command */
 		memset(&cmd, 0, sizeof(cmd));
 		do {
 			switch (rnd(g, 4)) {
-			case 0: cmd.command = 0; break;
-			case 1: cmd.command = VFIO_CCW_ASYNC_CMD_HSCH |
-					      VFIO_CCW_ASYNC_CMD_CSCH; break;
-			case 2: cmd.command = 1U << rnd(g, 32); break;
-			default: cmd.command = (uint32_t)rnd64(g); break;
+			case 0:
+				cmd.command = 0;
+				break;
+			case 1:
+				cmd.command = VFIO_CCW_ASYNC_CMD_HSCH |
+					      VFIO_CCW_ASYNC_CMD_CSCH;
+				break;
+			case 2:
+				cmd.command = 1U << rnd(g, 32);
+				break;
+			default:
+				cmd.command = (uint32_t)rnd64(g);
+				break;
 			}
 		} while (cmd.command == VFIO_CCW_ASYNC_CMD_HSCH ||
 			 cmd.command == VFIO_CCW_ASYNC_CMD_CSCH);
@@ -642,8 +648,9 @@ static void region_op(struct fz *f, struct gen *g)
 			expect(f, g, "read async region", got, sizeof(back));
 			if (f->ours && got == (long)sizeof(back) &&
 			    (back.command != cmd.command || back.ret_code))
-				fail(f, g, NO_PROGRAM, "async region after %s: "
-				     "command %#x ret_code %d", what,
+				fail(f, g, NO_PROGRAM,
+				     "async region after %s: command %#x ret_code %d",
+				     what,
 				     back.command, (int)back.ret_code);
 		}
 		break;
@@ -652,8 +659,9 @@ static void region_op(struct fz *f, struct gen *g)
 		pos = chance(g, 1, 2) ? 0 : rnd(g, 64);
 		len = chance(g, 1, 2) ? rsize(idx) : rnd(g, 128);
 		got = dev_pwrite(f, buf, len, region_off(f, idx) + pos);
-		snprintf(what, sizeof(what), "write %s region pos %" PRIu64
-			 " len %zu", rname(idx), pos, len);
+		snprintf(what, sizeof(what),
+			 "write %s region pos %lu len %zu",
+			 rname(idx), pos, len);
 		expect(f, g, what, got, -EINVAL);
 		break;
 	case 6:	/* unknown region index */
@@ -664,11 +672,11 @@ static void region_op(struct fz *f, struct gen *g)
 		len = 1 + rnd(g, 128);
 		if (chance(g, 1, 2)) {
 			got = dev_pwrite(f, buf, len, region_off(f, idx) + pos);
-			snprintf(what, sizeof(what), "write region %" PRIu64,
+			snprintf(what, sizeof(what), "write region %lu",
 				 idx);
 		} else {
 			got = dev_pread(f, buf, len, region_off(f, idx) + pos);
-			snprintf(what, sizeof(what), "read region %" PRIu64,
+			snprintf(what, sizeof(what), "read region %lu",
 				 idx);
 		}
 		expect(f, g, what, got, -EINVAL);
@@ -684,8 +692,9 @@ static void region_op(struct fz *f, struct gen *g)
 			len = rnd(g, size + 8);
 		}
 		got = dev_pread(f, buf, len, region_off(f, idx) + pos);
-		snprintf(what, sizeof(what), "read %s region pos %" PRIu64
-			 " len %zu", rname(idx), pos, len);
+		snprintf(what, sizeof(what),
+			 "read %s region pos %lu len %zu",
+			 rname(idx), pos, len);
 		expect(f, g, what, got, pos < size && len <= size - pos ?
 		       (long)len : -EINVAL);
 		break;
@@ -698,13 +707,15 @@ static void region_op(struct fz *f, struct gen *g)
 			if (chance(g, 1, 2) && idx < 2) {
 				got = dev_pwrite(f, ub, size,
 						 region_off(f, idx));
-				snprintf(what, sizeof(what), "write %s region "
-					 "from a faulting buffer", rname(idx));
+				snprintf(what, sizeof(what),
+					 "write %s region from a faulting buffer",
+					 rname(idx));
 			} else {
 				got = dev_pread(f, ub, size,
 						region_off(f, idx));
-				snprintf(what, sizeof(what), "read %s region "
-					 "into a faulting buffer", rname(idx));
+				snprintf(what, sizeof(what),
+					 "read %s region into a faulting buffer",
+					 rname(idx));
 			}
 			expect(f, g, what, got, -EFAULT);
 		}
@@ -713,10 +724,10 @@ static void region_op(struct fz *f, struct gen *g)
 		pos = 0x8000000000000000ULL | rnd64(g);
 		if (chance(g, 1, 2)) {
 			got = dev_pread(f, buf, 8, pos);
-			snprintf(what, sizeof(what), "read at %#" PRIx64, pos);
+			snprintf(what, sizeof(what), "read at %#lx", pos);
 		} else {
 			got = dev_pwrite(f, buf, 8, pos);
-			snprintf(what, sizeof(what), "write at %#" PRIx64, pos);
+			snprintf(what, sizeof(what), "write at %#lx", pos);
 		}
 		expect(f, g, what, got, -EINVAL);
 		break;
@@ -790,7 +801,6 @@ static void region_op(struct fz *f, struct gen *g)
 
 /* ------------------------------------------------------------- programs */
 
-
 /*
  * Byte off of the SENSE ID data, through the IDAL if there is one. *alt
  * is the byte QEMU 7.2 puts there instead: its ccw_dstream_rw_ida() does
@@ -837,19 +847,17 @@ static void check_irb(struct fz *f, struct gen *g, int model_ret,
 		fail(f, g, model_ret, "lpm %02x has no path, yet cc 0",
 		     g->orb.lpm);
 	if (!(scsw_fctl(s) & SCSW_FCTL_START))
-		fail(f, g, model_ret, "final IRB without start function "
-		     "(fctl %x)", scsw_fctl(s));
+		fail(f, g, model_ret, "final IRB without start function (fctl %x)", scsw_fctl(s));
 	if (!(scsw_stctl(s) & SCSW_STCTL_STATUS_PEND))
-		fail(f, g, model_ret, "final IRB without status pending "
-		     "(stctl %x)", scsw_stctl(s));
+		fail(f, g, model_ret, "final IRB without status pending (stctl %x)", scsw_stctl(s));
 	if (!cpa_in_program(f, s->cpa))
-		fail(f, g, model_ret, "IRB CCW address %#x is not in the "
-		     "guest's program", s->cpa);
+		fail(f, g, model_ret, "IRB CCW address %#x is not in the guest's program", s->cpa);
 	if (!g->verify)
 		return;
 	if (!vccw_good_end(irb)) {
-		fail(f, g, model_ret, "SENSE ID ended with dstat %02x cstat "
-		     "%02x", scsw_dstat(s), scsw_cstat(s));
+		fail(f, g, model_ret,
+		     "SENSE ID ended with dstat %02x cstat %02x",
+		     scsw_dstat(s), scsw_cstat(s));
 		return;
 	}
 	if (s->cpa != g->v_last + 8)
@@ -874,15 +882,15 @@ static void check_irb(struct fz *f, struct gen *g, int model_ret,
 				ok = false;
 		}
 		if (!ok)
-			fail(f, g, model_ret, "SENSE ID data %02x %02x %02x, "
-			     "expected ff 38 32", got[0], got[1], got[2]);
+			fail(f, g, model_ret,
+			     "SENSE ID data %02x %02x %02x, expected ff 38 32",
+			     got[0], got[1], got[2]);
 		else
 			f->verified++;
 		if (quirk)
 			f->qemu_ida_quirk++;
 	}
 }
-
 
 static void run_program(struct fz *f, struct gen *g)
 {
@@ -910,11 +918,10 @@ static void run_program(struct fz *f, struct gen *g)
 		f->filtered++;
 		if (f->verbose)
 			fzlog("iter %ld: %s/%s filtered: %s", g->iter,
-			     gen_class_name(g->cls), g->variant ?: "", why);
+			      gen_class_name(g->cls), g->variant ?: "", why);
 		clean(f, false);
 		if (tries == 100) {
-			fail(f, g, NO_PROGRAM, "generator: nothing safe in "
-			     "100 tries");
+			fail(f, g, NO_PROGRAM, "generator: nothing safe in 100 tries");
 			return;
 		}
 	}
@@ -922,8 +929,9 @@ static void run_program(struct fz *f, struct gen *g)
 	g->model_ret = model_ret;
 	g->have_model = true;
 	if (g->want != WANT_MODEL && g->want != model_ret)
-		fail(f, g, model_ret, "test bug: class built for %s, model "
-		     "says %s", errname(g->want), errname(model_ret));
+		fail(f, g, model_ret,
+		     "test bug: class built for %s, model says %s",
+		     errname(g->want), errname(model_ret));
 
 	f->programs++;
 	f->cls_n[g->cls]++;
@@ -944,9 +952,9 @@ static void run_program(struct fz *f, struct gen *g)
 			} else if (got2 == -EBUSY) {
 				f->exp_ebusy++;
 			} else {
-				fail(f, g, model_ret, "second START right "
-				     "behind the first: %s, expected accepted "
-				     "or -EBUSY", errname(got2));
+				fail(f, g, model_ret,
+				     "second START right behind the first: %s, expected accepted or -EBUSY",
+				     errname(got2));
 				if (documented(got2))
 					f->exp_other++;
 			}
@@ -958,8 +966,7 @@ static void run_program(struct fz *f, struct gen *g)
 	}
 
 	if (!acc && !documented(got))
-		fail(f, g, model_ret, "START returned %s: not a documented "
-		     "errno", errname(got));
+		fail(f, g, model_ret, "START returned %s: not a documented errno", errname(got));
 	else if (f->ours && (acc ? 0 : got) != model_ret)
 		fail(f, g, model_ret, "START %s, expected %s",
 		     errname(acc ? 0 : got), errname(model_ret));
@@ -972,8 +979,9 @@ static void run_program(struct fz *f, struct gen *g)
 			     errname(r));
 		else if ((int)back.ret_code != (acc ? 0 : (int)got) ||
 			 memcmp(back.orb_area, &g->orb, sizeof(g->orb)))
-			fail(f, g, model_ret, "io region after START: "
-			     "ret_code %d, orb %s", (int)back.ret_code,
+			fail(f, g, model_ret,
+			     "io region after START: ret_code %d, orb %s",
+			     (int)back.ret_code,
 			     memcmp(back.orb_area, &g->orb, sizeof(g->orb)) ?
 			     "differs" : "ok");
 	}
@@ -981,8 +989,7 @@ static void run_program(struct fz *f, struct gen *g)
 	if (acc) {
 		r = wait_final(f, &irb);
 		if (r) {
-			fail(f, g, model_ret, "accepted, but no final IRB "
-			     "(%s)", errname(r));
+			fail(f, g, model_ret, "accepted, but no final IRB (%s)", errname(r));
 			f->dead = true;
 			return;
 		}
@@ -999,8 +1006,8 @@ static void run_program(struct fz *f, struct gen *g)
 	}
 	if (f->verbose)
 		fzlog("iter %ld: %s/%s -> %s%s", g->iter, gen_class_name(g->cls),
-		     g->variant ?: "", errname(acc ? 0 : got),
-		     g->b2b ? " (twice)" : "");
+		      g->variant ?: "", errname(acc ? 0 : got),
+		      g->b2b ? " (twice)" : "");
 }
 
 /* SENSE ID, the plain way: the device still works. */
@@ -1042,12 +1049,13 @@ static void final_sense_id(struct fz *f)
 	if ((scsw_dstat(&irb.scsw) & (DEV_STAT_CHN_END | DEV_STAT_DEV_END)) !=
 	    (DEV_STAT_CHN_END | DEV_STAT_DEV_END) || scsw_cstat(&irb.scsw) ||
 	    data[0] != 0xff || data[1] != 0x38 || data[2] != 0x32)
-		fail(f, NULL, NO_PROGRAM, "final SENSE ID: dstat %02x cstat "
-		     "%02x data %02x %02x %02x", scsw_dstat(&irb.scsw),
+		fail(f, NULL, NO_PROGRAM,
+		     "final SENSE ID: dstat %02x cstat %02x data %02x %02x %02x",
+		     scsw_dstat(&irb.scsw),
 		     scsw_cstat(&irb.scsw), data[0], data[1], data[2]);
 	else
-		fzlog("final SENSE ID: cu type %02x%02x model %02x, dev type "
-		     "%02x%02x", data[1], data[2], data[3], data[4], data[5]);
+		fzlog("final SENSE ID: cu type %02x%02x model %02x, dev type %02x%02x",
+		      data[1], data[2], data[3], data[4], data[5]);
 	settle(f, NULL);
 	clean(f, true);
 }
@@ -1089,7 +1097,8 @@ static void unmap_extra(struct fz *f)
 		a->mapped = false;
 		if (a->base)
 			munmap(a->base, a->size);
-		a->base = a->host = NULL;
+		a->base = NULL;
+		a->host = NULL;
 	}
 }
 
@@ -1189,10 +1198,10 @@ TEST_F_TIMEOUT(fuzz, channel_programs, 1400)
 	long i, e;
 	int c;
 
-	TH_LOG("seed %#" PRIx64 " iterations %ld..%ld (replay: "
-	       "VFIO_CCW_FUZZ_SEED=%#" PRIx64 "), driver %s, debugfs check "
-	       "every %ld", f->seed, f->first, f->first + f->iters - 1,
-	       f->seed, f->ours ? "ours (exact errnos)" :
+	TH_LOG("seed %#lx iterations %ld..%ld (replay: VFIO_CCW_FUZZ_SEED=%#lx)",
+	       f->seed, f->first, f->first + f->iters - 1, f->seed);
+	TH_LOG("driver %s, debugfs check every %ld",
+	       f->ours ? "ours (exact errnos)" :
 	       "other (documented errnos only)", f->check_every);
 	f->t0 = now();
 	for (i = f->first; i < f->first + f->iters && !f->dead; i++) {
@@ -1220,9 +1229,9 @@ TEST_F_TIMEOUT(fuzz, channel_programs, 1400)
 			break;
 		run_program(f, &g);
 		if (!((i - f->first + 1) % 1000))
-			fzlog("progress: %ld programs, %ld accepted, %ld "
-			     "failures, %.1f s", f->programs, f->accepted,
-			     f->failures, now() - f->t0);
+			fzlog("progress: %ld programs, %ld accepted, %ld failures, %.1f s",
+			      f->programs, f->accepted, f->failures,
+			      now() - f->t0);
 	}
 	t = now() - f->t0;
 	if (!f->dead) {
@@ -1230,12 +1239,12 @@ TEST_F_TIMEOUT(fuzz, channel_programs, 1400)
 		quick_check(f, NULL);
 	}
 
-	TH_LOG("programs %ld (%ld accepted, %ld verified SENSE ID of which "
-	       "%ld with QEMU's IDAW restart, %ld back-to-back), %ld filtered "
-	       "as unsafe, %ld region accesses (%ld resets, %ld behind a "
-	       "START)", f->programs, f->accepted, f->verified,
-	       f->qemu_ida_quirk, f->b2b, f->filtered, f->region_ops,
-	       f->resets, f->resets_busy);
+	TH_LOG("programs %ld (%ld accepted, %ld verified SENSE ID of which",
+	       f->programs, f->accepted, f->verified);
+	TH_LOG("%ld with QEMU's IDAW restart,", f->qemu_ida_quirk);
+	TH_LOG("%ld back-to-back), %ld filtered as unsafe,", f->b2b, f->filtered);
+	TH_LOG("%ld region accesses (%ld resets, %ld behind a START)",
+	       f->region_ops, f->resets, f->resets_busy);
 	{
 		char line[512];
 		int len = 0;
@@ -1257,31 +1266,38 @@ TEST_F_TIMEOUT(fuzz, channel_programs, 1400)
 	if (f->stats) {
 		struct vstats b;
 
-		if (read_vstats(f->d.uuid, &b))
-			TH_LOG("debugfs: starts %ld frees %ld claims irq %ld "
-			       "retire %ld, IRBs solicited %ld unsolicited %ld "
-			       "final %ld intermediate %ld dropped %ld delivered "
-			       "%ld, pinned now %ld", b.starts - f->s0.starts,
+		if (read_vstats(f->d.uuid, &b)) {
+			TH_LOG("debugfs: starts %ld frees %ld claims irq %ld retire %ld,",
+			       b.starts - f->s0.starts,
 			       b.frees - f->s0.frees,
 			       b.claims_irq - f->s0.claims_irq,
-			       b.claims_retire - f->s0.claims_retire,
+			       b.claims_retire - f->s0.claims_retire);
+			TH_LOG("debugfs: IRBs solicited %ld unsolicited %ld final %ld",
 			       b.sol - f->s0.sol, b.unsol - f->s0.unsol,
-			       b.final - f->s0.final, b.inter - f->s0.inter,
+			       b.final - f->s0.final);
+			TH_LOG("debugfs: IRBs intermediate %ld,",
+			       b.inter - f->s0.inter);
+			TH_LOG("debugfs: IRBs dropped %ld delivered %ld, pinned now %ld",
 			       b.dropped - f->s0.dropped,
 			       b.delivered - f->s0.delivered, b.pinned);
+		}
 	}
-	TH_LOG("elapsed %.1f s (%.1f ms per program; waiting for interrupts "
-	       "%.1f s, longest %ld ms)", t, f->programs ?
-	       1000.0 * t / f->programs : 0.0, f->t_wait, f->max_wait_ms);
+	TH_LOG("elapsed %.1f s (%.1f ms per program;", t,
+	       f->programs ? 1000.0 * t / f->programs : 0.0);
+	TH_LOG("waiting for interrupts %.1f s, longest %ld ms)", f->t_wait,
+	       f->max_wait_ms);
 	EXPECT_FALSE(f->dead);
-	EXPECT_EQ(0, f->failures) TH_LOG("%ld failures, seed %#" PRIx64,
+	EXPECT_EQ(0, f->failures) TH_LOG("%ld failures, seed %#lx",
 					 f->failures, f->seed);
 }
 
+/* Fuzz another driver too, checking only that its errnos are documented. */
+#define ANY_DRIVER "VFIO_CCW_FUZZ_ANY_DRIVER"
+
 int main(int argc, char **argv)
 {
-	if (env_long("VFIO_CCW_FUZZ_ANY_DRIVER", 0) != 1)
+	if (env_long(ANY_DRIVER, 0) != 1)
 		vccw_require_ours("the exact-errno model is of ours (set "
-				  "VFIO_CCW_FUZZ_ANY_DRIVER=1 to fuzz it anyway)");
+				  ANY_DRIVER "=1 to fuzz it anyway)");
 	return test_harness_run(argc, argv);
 }

@@ -194,7 +194,7 @@ static int trace_start(void)
 	size_t i;
 	int ret;
 
-	for (i = 0; i < sizeof(ev) / sizeof(ev[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(ev); i++) {
 		snprintf(path, sizeof(path), "%s/events/%s/%s/enable", TRACING,
 			 "vfio_ccw", ev[i]);
 		ret = vccw_put(path, "1");
@@ -288,7 +288,9 @@ FIXTURE_SETUP(life)
 	sch2_init(&self->s);
 	ASSERT_NE(NULL, self->s.uuid) TH_LOG("VFIO_CCW_MDEV2 is not set");
 	ASSERT_NE(NULL, self->s.sch) TH_LOG("VFIO_CCW_SCH2 is not set");
-	self->d.device = self->d.group = self->d.container = -1;
+	self->d.device = -1;
+	self->d.group = -1;
+	self->d.container = -1;
 	self->d.io_efd = -1;
 	ret = sch2_restore(&self->s, &step);
 	ASSERT_EQ(0, ret) TH_LOG("%s: %s", step, strerror(-ret));
@@ -324,7 +326,6 @@ FIXTURE_TEARDOWN(life)
 static void start_held(struct __test_metadata *_metadata, struct sch2 *s,
 		       struct vccw_dev *d)
 {
-
 	ASSERT_VCCW_OPEN(d, s->uuid);
 	ASSERT_TRUE(vccw_good_sense_id(d));
 	ASSERT_EQ(0, vccw_put(s->hook, "hold irq"));
@@ -601,9 +602,9 @@ TEST_F_TIMEOUT(life, set_irqs_count_zero, 180)
 	ASSERT_EQ(0, vccw_set_irq(d->device, VFIO_CCW_CRW_IRQ_INDEX, efd));
 
 	EXPECT_ERRNO(EINVAL, set_irqs(d->device, VFIO_CCW_CRW_IRQ_INDEX,
-				    VFIO_IRQ_SET_DATA_EVENTFD, 0, -1));
+				      VFIO_IRQ_SET_DATA_EVENTFD, 0, -1));
 	EXPECT_ERRNO(EINVAL, set_irqs(d->device, VFIO_CCW_CRW_IRQ_INDEX,
-				    VFIO_IRQ_SET_DATA_BOOL, 0, 1));
+				      VFIO_IRQ_SET_DATA_BOOL, 0, 1));
 	/* Still installed: a loopback signal reaches it. */
 	EXPECT_EQ(0, set_irqs(d->device, VFIO_CCW_CRW_IRQ_INDEX,
 			      VFIO_IRQ_SET_DATA_NONE, 1, 0));

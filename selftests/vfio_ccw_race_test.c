@@ -590,7 +590,7 @@ TEST_F_TIMEOUT(race, fault_injection_start_path, RACE_TIMEOUT_S)
 	struct vccw_dev *d = &self->d;
 	size_t i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		long s0 = stat_of("starts");
 
 		ASSERT_EQ(0, vccw_inject(cases[i].fn, cases[i].retval))

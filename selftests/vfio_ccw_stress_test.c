@@ -120,8 +120,10 @@ struct load {
 	char name[8];		/* "mdev", "mdev2": for messages */
 	int starters;		/* START threads */
 	int start_iters;	/* attempts per START thread */
-	int halt_iters;		/* HSCH/CSCH cap of the async thread (0: none);
-				 * it also ends with the START threads */
+	/* HSCH/CSCH cap of the async thread (0: none); it ends with the
+	 * START threads too
+	 */
+	int halt_iters;
 	int reader_cap;		/* iteration cap of each reader */
 	int split_dma;		/* data page mapped on its own (unmap test) */
 
@@ -158,15 +160,53 @@ struct load {
 
 static void load_reset_books(struct load *L)
 {
-	L->attempts = L->accepted = L->eagain = L->ebusy = L->einval = 0;
-	L->ebadf = L->start_other = 0;
+	L->attempts = 0;
+	L->accepted = 0;
+	L->eagain = 0;
+	L->ebusy = 0;
+	L->einval = 0;
+	L->ebadf = 0;
+	L->start_other = 0;
 	L->start_other_errno = 0;
-	L->halt_ok = L->clear_ok = L->async_ebusy = L->async_eagain = 0;
-	L->async_ebadf = L->async_other = L->async_enodev = 0;
+	L->halt_ok = 0;
+	L->clear_ok = 0;
+	L->async_ebusy = 0;
+	L->async_eagain = 0;
+	L->async_ebadf = 0;
+	L->async_other = 0;
+	L->async_enodev = 0;
 	L->async_other_errno = 0;
-	L->io_reads = L->io_bad = L->schib_reads = L->schib_bad = 0;
-	L->io_bad_errno = L->schib_bad_errno = 0;
-	L->efd_sum = L->efd_reads = 0;
+	L->io_reads = 0;
+	L->io_bad = 0;
+	L->schib_reads = 0;
+	L->schib_bad = 0;
+	L->io_bad_errno = 0;
+	L->schib_bad_errno = 0;
+	L->efd_sum = 0;
+	L->efd_reads = 0;
+}
+
+/* Add the counts of one round to @sum (close/reopen test). */
+static void load_add_books(struct load *sum, struct load *L)
+{
+	sum->attempts += GET(L->attempts);
+	sum->accepted += GET(L->accepted);
+	sum->eagain += GET(L->eagain);
+	sum->ebusy += GET(L->ebusy);
+	sum->einval += GET(L->einval);
+	sum->ebadf += GET(L->ebadf);
+	sum->start_other += GET(L->start_other);
+	sum->halt_ok += GET(L->halt_ok);
+	sum->clear_ok += GET(L->clear_ok);
+	sum->async_ebusy += GET(L->async_ebusy);
+	sum->async_eagain += GET(L->async_eagain);
+	sum->async_ebadf += GET(L->async_ebadf);
+	sum->async_other += GET(L->async_other);
+	sum->async_enodev += GET(L->async_enodev);
+	sum->io_reads += GET(L->io_reads);
+	sum->schib_reads += GET(L->schib_reads);
+	sum->efd_reads += GET(L->efd_reads);
+	sum->efd_sum += GET(L->efd_sum);
 }
 
 /* Read whatever the eventfd holds now (it is non-blocking); add it. */
@@ -219,17 +259,17 @@ static ssize_t do_start(struct load *L, uint32_t intparm)
 	vccw_orb(&L->d, &orb, CP_OFF, intparm);
 	n = vccw_start(&L->d, &orb);
 	ADD(L->attempts, 1);
-	if (n == VCCW_IO_ACCEPTED)
+	if (n == VCCW_IO_ACCEPTED) {
 		ADD(L->accepted, 1);
-	else if (n == -EAGAIN)
+	} else if (n == -EAGAIN) {
 		ADD(L->eagain, 1);
-	else if (n == -EBUSY)
+	} else if (n == -EBUSY) {
 		ADD(L->ebusy, 1);
-	else if (n == -EINVAL && L->split_dma)
+	} else if (n == -EINVAL && L->split_dma) {
 		ADD(L->einval, 1);	/* data page unmapped right now */
-	else if (n == -EBADF && GET(L->dev_closed))
+	} else if (n == -EBADF && GET(L->dev_closed)) {
 		ADD(L->ebadf, 1);
-	else {
+	} else {
 		ADD(L->start_other, 1);
 		SET(L->start_other_errno, (int)-n);
 	}
@@ -664,24 +704,32 @@ static void final_checks(struct __test_metadata *_metadata, struct load *L,
 static void print_figures(struct __test_metadata *_metadata, struct load *L,
 			  double t0, const char *extra)
 {
-	TH_LOG("%s: %.1fs; START attempts %ld: accepted %ld, -EAGAIN %ld, -EBUSY %ld, -EINVAL(unmapped) %ld, -EBADF(closed) %ld, other %ld%s",
+	TH_LOG("%s: %.1fs; START attempts %ld: accepted %ld, -EAGAIN %ld, -EBUSY %ld,",
 	       L->name, now_s() - t0, GET(L->attempts), GET(L->accepted),
-	       GET(L->eagain), GET(L->ebusy), GET(L->einval), GET(L->ebadf),
-	       GET(L->start_other), extra);
-	TH_LOG("%s: HSCH ok %ld, CSCH ok %ld, -EBUSY %ld, -EAGAIN %ld, -EBADF(closed) %ld, -ENODEV(retire) %ld, other %ld; io reads %ld, schib reads %ld; eventfd reads %ld sum %ld",
+	       GET(L->eagain), GET(L->ebusy));
+	TH_LOG("%s: START -EINVAL(unmapped) %ld, -EBADF(closed) %ld, other %ld%s",
+	       L->name, GET(L->einval), GET(L->ebadf), GET(L->start_other),
+	       extra);
+	TH_LOG("%s: HSCH ok %ld, CSCH ok %ld, -EBUSY %ld, -EAGAIN %ld, -EBADF(closed) %ld,",
 	       L->name, GET(L->halt_ok), GET(L->clear_ok),
-	       GET(L->async_ebusy), GET(L->async_eagain),
-	       GET(L->async_ebadf), GET(L->async_enodev),
-	       GET(L->async_other), GET(L->io_reads),
-	       GET(L->schib_reads), GET(L->efd_reads), GET(L->efd_sum));
-	if (vccw_driver_is_ours())
-		TH_LOG("%s: IRBs delivered %ld (unsolicited %ld), dropped %ld, superseded by HSCH/CSCH %ld; claims irq %ld, retire %ld; frees %ld",
+	       GET(L->async_ebusy), GET(L->async_eagain), GET(L->async_ebadf));
+	TH_LOG("%s: HSCH/CSCH -ENODEV(retire) %ld, other %ld; io reads %ld, schib reads %ld;",
+	       L->name, GET(L->async_enodev), GET(L->async_other),
+	       GET(L->io_reads), GET(L->schib_reads));
+	TH_LOG("%s: eventfd reads %ld sum %ld", L->name, GET(L->efd_reads),
+	       GET(L->efd_sum));
+	if (vccw_driver_is_ours()) {
+		TH_LOG("%s: IRBs delivered %ld (unsolicited %ld), dropped %ld,",
 		       L->name, L->tot_irbs, L->tot_irb_unsol,
-		       L->tot_irb_dropped, L->tot_irb_superseded,
+		       L->tot_irb_dropped);
+		TH_LOG("%s: IRBs superseded by HSCH/CSCH %ld;", L->name,
+		       L->tot_irb_superseded);
+		TH_LOG("%s: claims irq %ld, retire %ld; frees %ld", L->name,
 		       L->tot_claims_irq, L->tot_claims_retire, L->tot_frees);
-	else
+	} else {
 		TH_LOG("%s: driver %s: debugfs invariants skipped", L->name,
 		       vccw_driver());
+	}
 }
 
 static void load_init(struct load *L, const char *name, const char *uuid)
@@ -689,7 +737,10 @@ static void load_init(struct load *L, const char *name, const char *uuid)
 	memset(L, 0, sizeof(*L));
 	snprintf(L->name, sizeof(L->name), "%s", name);
 	L->uuid = uuid;
-	L->d.device = L->d.group = L->d.container = L->d.io_efd = -1;
+	L->d.device = -1;
+	L->d.group = -1;
+	L->d.container = -1;
+	L->d.io_efd = -1;
 	L->starters = 2;
 	L->start_iters = scaled(2000);
 	L->halt_iters = scaled(2000);
@@ -810,13 +861,7 @@ TEST_F_TIMEOUT(stress, close_reopen_in_flight, TEST_TIMEOUT_S)
 		load_close(L);
 		check_user(_metadata, L, when);
 		check_kstats(_metadata, L, when);
-#define SUM(f) (sum.f += GET(L->f))
-		SUM(attempts); SUM(accepted); SUM(eagain); SUM(ebusy);
-		SUM(einval); SUM(ebadf); SUM(start_other); SUM(halt_ok);
-		SUM(clear_ok); SUM(async_ebusy); SUM(async_eagain);
-		SUM(async_ebadf); SUM(async_other); SUM(io_reads);
-		SUM(schib_reads); SUM(efd_reads); SUM(efd_sum);
-#undef SUM
+		load_add_books(&sum, L);
 		if (_metadata->exit_code != KSFT_PASS)
 			break;
 	}
@@ -825,13 +870,7 @@ TEST_F_TIMEOUT(stress, close_reopen_in_flight, TEST_TIMEOUT_S)
 	ret = load_open(L, &step);
 	ASSERT_EQ(0, ret) TH_LOG("last reopen: %s: %s", step, strerror(-ret));
 	final_checks(_metadata, L, "final");
-#define SUM(f) (sum.f += GET(L->f))
-	SUM(attempts); SUM(accepted); SUM(eagain); SUM(ebusy); SUM(einval);
-	SUM(ebadf); SUM(start_other); SUM(halt_ok); SUM(clear_ok);
-	SUM(async_ebusy); SUM(async_eagain); SUM(async_ebadf);
-	SUM(async_other); SUM(async_enodev); SUM(io_reads); SUM(schib_reads); SUM(efd_reads);
-	SUM(efd_sum);
-#undef SUM
+	load_add_books(&sum, L);
 
 	sum.tot_claims_irq = L->tot_claims_irq;
 	sum.tot_claims_retire = L->tot_claims_retire;

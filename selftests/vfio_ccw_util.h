@@ -11,11 +11,13 @@
 #ifndef VFIO_CCW_UTIL_H
 #define VFIO_CCW_UTIL_H
 
+#include <assert.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <stdalign.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -69,21 +71,21 @@
 
 /* Format-1 CCW: the layout the channel subsystem reads, big endian. */
 struct ccw1 {
-	uint8_t cmd;
+	alignas(8) uint8_t cmd;
 	uint8_t flags;
 	uint16_t count;
 	uint32_t cda;
-} __attribute__((packed, aligned(8)));
+};
 
 /* Format-0 CCW. */
 struct ccw0 {
-	uint8_t cmd;
+	alignas(8) uint8_t cmd;
 	uint8_t cda_hi;
 	uint16_t cda_lo;
 	uint8_t flags;
 	uint8_t reserved;
 	uint16_t count;
-} __attribute__((packed, aligned(8)));
+};
 
 /* Command-mode ORB, s390 is big endian and gcc allocates bitfields MSB first. */
 struct cmd_orb {
@@ -106,14 +108,14 @@ struct cmd_orb {
 	uint32_t zero:6;
 	uint32_t orbx:1;
 	uint32_t cpa;
-} __attribute__((packed, aligned(4)));
+};
 
 /* Subchannel-status word (command mode), kept as words: see the accessors. */
 struct scsw_cmd {
 	uint32_t w0;	/* key sctl eswf cc fmt pfch isic alcc ssi zcc ectl pno fctl actl stctl */
 	uint32_t cpa;
 	uint32_t w2;	/* dstat cstat count */
-} __attribute__((packed));
+};
 
 static inline unsigned int scsw_cc(const struct scsw_cmd *s) { return (s->w0 >> 24) & 3; }
 static inline unsigned int scsw_fctl(const struct scsw_cmd *s) { return (s->w0 >> 12) & 7; }
@@ -128,7 +130,15 @@ struct irb_view {
 	uint8_t esw[20];
 	uint8_t ecw[32];
 	uint8_t emw[32];
-} __attribute__((packed));
+};
+
+/* The layouts above need no packing: every field is naturally aligned. */
+static_assert(sizeof(struct ccw1) == 8, "format-1 CCW is 8 bytes");
+static_assert(alignof(struct ccw1) == 8, "CCWs are doubleword aligned");
+static_assert(sizeof(struct ccw0) == 8, "format-0 CCW is 8 bytes");
+static_assert(sizeof(struct cmd_orb) == 12, "command-mode ORB is 12 bytes");
+static_assert(sizeof(struct scsw_cmd) == 12, "SCSW is 12 bytes");
+static_assert(sizeof(struct irb_view) == 96, "IRB is 96 bytes");
 
 struct vccw_region {
 	uint32_t index;
@@ -154,7 +164,7 @@ struct vccw_dev {
 };
 
 #define VCCW_IOVA_BASE	0x10000000ULL	/* below 2 GiB: 31-bit CCW addresses */
-#define VCCW_DMA_SIZE	(1UL << 20)
+#define VCCW_DMA_SIZE	(1024UL * 1024)	/* 1 MiB */
 
 /*
  * Bounded polling, the one way the selftests wait for something that
@@ -482,7 +492,10 @@ static inline int vccw_open_in(struct vccw_dev *d, const char *uuid,
 	int grp, ret;
 
 	memset(d, 0, sizeof(*d));
-	d->container = d->group = d->device = d->io_efd = -1;
+	d->container = -1;
+	d->group = -1;
+	d->device = -1;
+	d->io_efd = -1;
 	snprintf(d->uuid, sizeof(d->uuid), "%s", uuid);
 
 	if (vccw_use_iommufd()) {
@@ -603,7 +616,10 @@ static inline void vccw_close(struct vccw_dev *d)
 	}
 	if (d->io_efd >= 0)
 		close(d->io_efd);
-	d->device = d->group = d->container = d->io_efd = -1;
+	d->device = -1;
+	d->group = -1;
+	d->container = -1;
+	d->io_efd = -1;
 	d->dma = NULL;
 }
 

@@ -201,7 +201,10 @@ fi
 # built in: how it comes up and binds (basic), I/O through it (io), and
 # every way a device goes away while it stays loaded (lifetime). The
 # forced interleavings, stress and fuzz run the same code in the module
-# boots (BUILTIN_TESTS adds them here).
+# boots (BUILTIN_TESTS adds them here, in its order: put the fuzz test
+# before the race test, whose cc3_takes_the_paths_out leaves QEMU 7.2's
+# deferred cc 3 in every later SCSW of the subchannel, which the fuzzer
+# counts as failures; all six passed built in that way, 2m44s).
 run_builtin() {
 	local log="$TOP/build/guest-builtin.log"
 	local tests=${BUILTIN_TESTS:-vfio_ccw_basic_test,vfio_ccw_io_test,vfio_ccw_lifetime_test}

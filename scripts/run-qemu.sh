@@ -129,7 +129,10 @@ module_symbols() {
 # Each vCPU's PSW address and return register, then its kernel stack by
 # the s390 back chain (-mbackchain -mpacked-stack, as
 # arch/s390/kernel/unwind_bc.c walks it: struct stack_frame has the
-# caller's frame at offset 152 and that frame has r14 at offset 136),
+# caller's frame at offset 152 and that frame has r14 at offset 136; a
+# frame whose back chain is 0 has a struct pt_regs right above it, and
+# a kernel-mode one is followed to the interrupted context: the PSW
+# address at offset 16, r15 at offset 144),
 # named with the build's vmlinux at the address the guest printed
 # (VCCW-KTEXT). Without DWARF, gdb's own "bt" cannot unwind it.
 vcpu_stacks() {
@@ -153,18 +156,30 @@ vcpu_stacks() {
 	  info symbol \$r14
 	  set \$f = (unsigned long)\$r15
 	  set \$n = 0
-	  while \$n < 24
+	  while \$n < 40
+	    set \$p = \$f
 	    set \$f = *(unsigned long *)(\$f + 152UL)
 	    if \$f == 0
-	      loop_break
+	      set \$regs = \$p + 160UL
+	      if (*(unsigned long *)(\$regs + 8UL) & 0x0001000000000000UL) != 0
+	        loop_break
+	      end
+	      set \$ip = *(unsigned long *)(\$regs + 16UL)
+	      set \$f = *(unsigned long *)(\$regs + 144UL)
+	      if \$ip == 0 || \$f == 0
+	        loop_break
+	      end
+	      printf "  -- interrupted at %016lx ", \$ip
+	      info symbol \$ip
+	    else
+	      set \$ret = *(unsigned long *)(\$f + 136UL)
+	      printf "  %016lx ", \$ret
+	      info symbol \$ret
 	    end
-	    set \$ret = *(unsigned long *)(\$f + 136UL)
-	    printf "  %016lx ", \$ret
-	    info symbol \$ret
 	    set \$n = \$n + 1
 	  end
 	end
-	thread apply all vccw_chain
+	thread apply all -c vccw_chain
 	detach
 	EOF
 	timeout 120 gdb-multiarch -q -batch -nx -x "$script" 2>&1 |

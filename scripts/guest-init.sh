@@ -10,6 +10,7 @@
 #   vccw.driver=ours|intree   module under test (default ours)
 #   vccw.tests=a,b            run only these selftests (default all)
 #   vccw.shell=1              drop to a shell instead of running tests
+#   vccw.stress_scale=N       VFIO_CCW_STRESS_SCALE of the stress test
 #   vccw.bench=1              run /bench/* against the floor module, our
 #                             module and the in-tree one, in rounds, in this
 #                             same boot (make bench)
@@ -57,6 +58,8 @@ for arg in $(cat /proc/cmdline); do
 	vccw.shell=1) SHELL_ONLY=1 ;;
 	vccw.bench=1) BENCH=1 ;;
 	vccw.iommu=*) export VFIO_CCW_IOMMU=${arg#vccw.iommu=} ;;
+	vccw.stress_scale=*)
+		export VFIO_CCW_STRESS_SCALE=${arg#vccw.stress_scale=} ;;
 	vccw.nested=*) NESTED=$(echo "${arg#vccw.nested=}" | tr ',' ' ') ;;
 	vccw.kselftest=1) KSELFTEST=1 ;;
 	vccw.bench_iters=*) export VFIO_CCW_BENCH_ITERS=${arg#vccw.bench_iters=} ;;

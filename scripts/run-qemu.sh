@@ -12,6 +12,8 @@
 #   KCONFIG  kernel flavour (kcsan | kasan | bench)
 #   LOAD     N busy-loop processes on the host beside the guest, for as
 #            long as it runs (the suites must pass on a loaded host)
+#   STRESS_SCALE  VFIO_CCW_STRESS_SCALE of the stress test (its
+#            iteration counts multiplied; default 1)
 #   KSELFTEST 1: run the selftests with the kernel's run_kselftest.sh
 #            (the built-in flavour's initramfs has them in /kselftest)
 #   BENCH    1: run the benchmarks against the floor module and both
@@ -58,6 +60,7 @@ append="$append workqueue.watchdog_thresh=60 workqueue.panic_on_stall=1"
 [ "$shell" = 1 ] && append="$append vccw.shell=1"
 [ "${BENCH:-0}" = 1 ] && append="$append vccw.bench=1"
 [ "${KSELFTEST:-0}" = 1 ] && append="$append vccw.kselftest=1"
+[ -n "${STRESS_SCALE:-}" ] && append="$append vccw.stress_scale=$STRESS_SCALE"
 [ -n "${BENCH_ITERS:-}" ] && append="$append vccw.bench_iters=$BENCH_ITERS"
 [ -n "${BENCH_CASES:-}" ] && append="$append vccw.bench_cases=$BENCH_CASES"
 [ "${BENCH_TRACE:-0}" = 1 ] && append="$append vccw.bench_trace=1"

@@ -15,7 +15,10 @@ A report is the driver's when either racing access is "in the driver":
 Unless the accessing function is one of FOREIGN_TOP: core-kernel code
 whose races with itself are known in 6.12 and are not about our data
 (the fdget/fput file refcount dance, the mutex/rwsem optimistic spinner
-reading a lock owner's CPU, the scheduler's wake-up lists). Those are
+reading a lock owner's CPU, the scheduler's wake-up lists, an eventfd's
+counter: eventfd_poll() reads it with READ_ONCE() while
+eventfd_signal_mask() increments it under the eventfd's own lock, a
+plain write that CONFIG_KCSAN_ASSUME_PLAIN_WRITES_ATOMIC=n reports). Those are
 reported as foreign even when the driver is further up the stack, because
 the racing word belongs to the VFS or to the lock, not to the driver.
 
@@ -36,7 +39,9 @@ FOREIGN_TOP = re.compile(
     r"mutex_spin_on_owner|mutex_can_spin_on_owner|osq_lock|"
     r"rwsem_spin_on_owner|rwsem_can_spin_on_owner|"
     r"arch_vcpu_is_preempted|owner_on_cpu|vcpu_is_preempted|"
-    r"ttwu_\w+|try_to_wake_up|__schedule|finish_task_switch\w*)$")
+    r"ttwu_\w+|try_to_wake_up|__schedule|finish_task_switch\w*|"
+    r"eventfd_poll|eventfd_signal_mask|eventfd_write|eventfd_read|"
+    r"eventfd_ctx_do_read)$")
 
 SEPARATOR = "=" * 66
 ACCESS = re.compile(

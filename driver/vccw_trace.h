@@ -7,6 +7,16 @@
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM vfio_ccw
 
+#ifndef _VCCW_TRACE_REQUEST_
+#define _VCCW_TRACE_REQUEST_
+/* What a vfio_ccw_request event is about. */
+enum vccw_request {
+	VCCW_REQ_START,
+	VCCW_REQ_HALT,
+	VCCW_REQ_CLEAR,
+};
+#endif
+
 #if !defined(_VCCW_TRACE_H_) || defined(TRACE_HEADER_MULTI_READ)
 #define _VCCW_TRACE_H_
 
@@ -20,6 +30,9 @@ TRACE_DEFINE_ENUM(VCCW_PARTY_W);
 TRACE_DEFINE_ENUM(VCCW_PARTY_I);
 TRACE_DEFINE_ENUM(VCCW_PARTY_Q);
 TRACE_DEFINE_ENUM(VCCW_PARTY_R);
+TRACE_DEFINE_ENUM(VCCW_REQ_START);
+TRACE_DEFINE_ENUM(VCCW_REQ_HALT);
+TRACE_DEFINE_ENUM(VCCW_REQ_CLEAR);
 
 #define VCCW_PARTY_SYMBOLS(p)						\
 	__print_symbolic(p, { VCCW_PARTY_W, "W" }, { VCCW_PARTY_I, "I" },	\
@@ -113,14 +126,18 @@ TRACE_EVENT(vfio_ccw_cp_free,
 		      VCCW_PARTY_SYMBOLS(__entry->party), __entry->parked)
 );
 
-/* @what: "start", "halt" or "clear"; @ret: what userspace gets */
+/*
+ * @what: enum vccw_request, printed as "start", "halt" or "clear" (a
+ * value, not a pointer, so that trace-cmd and perf read it too); @ret:
+ * what userspace gets.
+ */
 TRACE_EVENT(vfio_ccw_request,
-	    TP_PROTO(struct subchannel_id schid, const char *what, int ret),
+	    TP_PROTO(struct subchannel_id schid, int what, int ret),
 	    TP_ARGS(schid, what, ret),
 	    TP_STRUCT__entry(__field(u8, cssid)
 			     __field(u8, ssid)
 			     __field(u16, sch_no)
-			     __field(const char *, what)
+			     __field(int, what)
 			     __field(int, ret)),
 	    TP_fast_assign(__entry->cssid = schid.cssid;
 			   __entry->ssid = schid.ssid;
@@ -128,7 +145,11 @@ TRACE_EVENT(vfio_ccw_request,
 			   __entry->what = what;
 			   __entry->ret = ret;),
 	    TP_printk("schid=%x.%x.%04x %s ret=%d", __entry->cssid,
-		      __entry->ssid, __entry->sch_no, __entry->what,
+		      __entry->ssid, __entry->sch_no,
+		      __print_symbolic(__entry->what,
+				       { VCCW_REQ_START, "start" },
+				       { VCCW_REQ_HALT, "halt" },
+				       { VCCW_REQ_CLEAR, "clear" }),
 		      __entry->ret)
 );
 

@@ -155,7 +155,7 @@ static ssize_t vccw_io_write(struct vfio_ccw_private *private,
 	else
 		ret = -EINVAL;
 
-	trace_vfio_ccw_request(private->sch->schid, "start", ret);
+	trace_vfio_ccw_request(private->sch->schid, VCCW_REQ_START, ret);
 	switch (ret) {
 	case 0:
 		vccw_stat_inc(private, VCCW_STAT_STARTS);
@@ -260,7 +260,7 @@ static ssize_t vccw_async_write(struct vfio_ccw_private *private,
 out:
 	trace_vfio_ccw_request(sch->schid,
 			       req.command == VFIO_CCW_ASYNC_CMD_HSCH ?
-			       "halt" : "clear", ret);
+			       VCCW_REQ_HALT : VCCW_REQ_CLEAR, ret);
 	mutex_lock(&private->io_mutex);
 	private->cmd_region->command = req.command;
 	private->cmd_region->ret_code = ret;

@@ -790,6 +790,71 @@ static inline bool vccw_stats_read(const char *uuid, struct vccw_stats *s)
 	return s->n > 0;
 }
 
+/*
+ * Every counter of @uuid on one kselftest diagnostic line: what a test
+ * that waited in vain prints, so that the log tells a lost IRB from a
+ * slow host (nothing for the in-tree driver).
+ */
+static inline void vccw_stats_log(const char *uuid, const char *why)
+{
+	struct vccw_stats s;
+	char path[256], line[256];
+	FILE *f;
+	int i;
+
+	if (!vccw_stats_read(uuid, &s))
+		return;
+	fprintf(stderr, "# %s: driver:", why);
+	for (i = 0; i < s.n; i++)
+		fprintf(stderr, " %s=%ld", s.name[i], s.val[i]);
+	fprintf(stderr, "\n");
+	snprintf(path, sizeof(path), VCCW_DEBUGFS "/%s/hook", uuid);
+	f = fopen(path, "r");
+	if (f && fgets(line, sizeof(line), f))
+		fprintf(stderr, "# %s: hook: %s", why, line);
+	if (f)
+		fclose(f);
+}
+
+/*
+ * The kernel stack of every kworker and of every task in D state, as
+ * kselftest diagnostic lines: where a work item or a waiter is stuck.
+ */
+static inline void vccw_stacks_log(const char *why)
+{
+	char path[64], comm[64], line[256], state;
+	struct dirent *e;
+	DIR *proc = opendir("/proc");
+	FILE *f;
+
+	while (proc && (e = readdir(proc))) {
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fscanf(f, "%*d (%63[^)]) %c", comm, &state) != 2)
+			state = 0;
+		fclose(f);
+		if (state != 'D' && strncmp(comm, "kworker", 7))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stack", e->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		fprintf(stderr, "# %s: %s %s %c:", why, e->d_name, comm, state);
+		while (fgets(line, sizeof(line), f)) {
+			line[strcspn(line, "\n")] = 0;
+			fprintf(stderr, " %s", line);
+		}
+		fprintf(stderr, "\n");
+		fclose(f);
+	}
+	if (proc)
+		closedir(proc);
+}
+
 /* One counter of a read; -1 if it has none of that name. */
 static inline long vccw_stats_get(const struct vccw_stats *s,
 				  const char *name)

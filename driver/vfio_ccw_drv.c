@@ -988,11 +988,13 @@ static int __init vfio_ccw_init(void)
 		return ret;
 	/*
 	 * Not max_active 1: the not-oper work retires the device, which
-	 * flushes the io work on this same queue. Per-CPU, not unbound: Q
-	 * then runs where I queued the IRB (two mdevs at once: about 5%
-	 * more programs per second in make bench).
+	 * flushes the io work on this same queue. Unbound, not per-CPU: a
+	 * bound Q runs only on the CPU whose interrupt queued it, and waits
+	 * there for as long as that CPU stays busy in the kernel (cio's scan
+	 * after a channel-path vary on kept one busy for over a minute on a
+	 * loaded host); unbound, any idle CPU takes it.
 	 */
-	vfio_ccw_work_q = alloc_workqueue("vfio-ccw", 0, 0);
+	vfio_ccw_work_q = alloc_workqueue("vfio-ccw", WQ_UNBOUND, 0);
 	if (!vfio_ccw_work_q) {
 		ret = -ENOMEM;
 		goto err_debug;

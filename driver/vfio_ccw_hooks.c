@@ -133,6 +133,43 @@ static int vccw_hook_open(struct inode *inode, struct file *file)
 	return single_open(file, vccw_hook_show, inode->i_private);
 }
 
+/*
+ * <debugfs>/vfio_ccw/cpu_hog: a write of N (1 to 20) keeps the writer's
+ * CPU busy in the kernel for up to N seconds, interrupts enabled and
+ * preemption disabled, as a long kernel loop without cond_resched() does
+ * on a PREEMPT_NONE kernel (cio's scan of every subchannel id after a
+ * channel-path vary on is one): an I/O interrupt may still be taken on
+ * that CPU, but no task or bound work item runs there. A write of 0 from
+ * another task ends it; a read says "hogging=<0|1> cpu=<n>". The hook
+ * command "release irq hog N" first hands I the IRBs held back, on the
+ * hogged CPU, so the work they queue is queued there.
+ */
+static atomic_t vccw_hog_on = ATOMIC_INIT(0);
+static int vccw_hog_cpu = -1;
+static bool vccw_hog_stop;
+
+static int vccw_hog(unsigned int secs, struct vfio_ccw_private *release)
+{
+	unsigned long end;
+
+	if (!secs || secs > 20)
+		return -EINVAL;
+	if (atomic_cmpxchg(&vccw_hog_on, 0, 1))
+		return -EBUSY;
+	WRITE_ONCE(vccw_hog_stop, false);
+	end = jiffies + secs * HZ;
+	preempt_disable();
+	WRITE_ONCE(vccw_hog_cpu, smp_processor_id());
+	if (release)
+		vfio_ccw_hook_hold_irbs(release, false);
+	while (!READ_ONCE(vccw_hog_stop) && time_before(jiffies, end))
+		cpu_relax();
+	WRITE_ONCE(vccw_hog_cpu, -1);
+	preempt_enable();
+	atomic_set(&vccw_hog_on, 0);
+	return 0;
+}
+
 static ssize_t vccw_hook_write(struct file *file, const char __user *ubuf,
 			       size_t count, loff_t *ppos)
 {
@@ -157,6 +194,17 @@ static ssize_t vccw_hook_write(struct file *file, const char __user *ubuf,
 			vccw_hooks_release(h);
 		vfio_ccw_hook_hold_irbs(private, !strcmp(buf, "hold irq"));
 		return count;
+	}
+	if (!strncmp(buf, "release irq hog ", 16)) {
+		unsigned int secs;
+		int ret;
+
+		ret = kstrtouint(buf + 16, 10, &secs);
+		if (!ret)
+			ret = vccw_hog(secs, container_of(h,
+							  struct vfio_ccw_private,
+							  hooks));
+		return ret ? ret : count;
 	}
 	if (!strncmp(buf, "after-ssch ", 11)) {
 		int kind = vccw_inject_kind(buf + 11);
@@ -247,9 +295,42 @@ void vccw_hook_probe_published(struct vfio_ccw_private *private)
 	spin_unlock_irq(&sch->lock);
 }
 
+static ssize_t vccw_hog_write(struct file *file, const char __user *ubuf,
+			      size_t count, loff_t *ppos)
+{
+	unsigned int secs;
+	int ret;
+
+	ret = kstrtouint_from_user(ubuf, count, 10, &secs);
+	if (!ret && !secs)
+		WRITE_ONCE(vccw_hog_stop, true);
+	else if (!ret)
+		ret = vccw_hog(secs, NULL);
+	return ret ? ret : count;
+}
+
+static ssize_t vccw_hog_read(struct file *file, char __user *ubuf,
+			     size_t count, loff_t *ppos)
+{
+	int cpu = READ_ONCE(vccw_hog_cpu);
+	char buf[32];
+	int n;
+
+	n = scnprintf(buf, sizeof(buf), "hogging=%d cpu=%d\n", cpu >= 0, cpu);
+	return simple_read_from_buffer(ubuf, count, ppos, buf, n);
+}
+
+static const struct file_operations vccw_hog_fops = {
+	.owner = THIS_MODULE,
+	.read = vccw_hog_read,
+	.write = vccw_hog_write,
+	.llseek = default_llseek,
+};
+
 void vccw_hooks_debugfs_root(struct dentry *root)
 {
 	debugfs_create_bool("probe_crw", 0600, root, &vccw_probe_crw);
+	debugfs_create_file("cpu_hog", 0600, root, NULL, &vccw_hog_fops);
 }
 
 /*

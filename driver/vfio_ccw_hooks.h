@@ -25,6 +25,9 @@
  *                           one that passes
  *   write "release irq"     hand I the held IRBs, in order, and stop
  *                           holding ("release" does that too)
+ *   write "release irq hog N"
+ *                           the same, then keep this CPU busy in the
+ *                           kernel as <debugfs>/vfio_ccw/cpu_hog does
  *   write "inject not-oper" what sch_event does when stsch finds the
  *                           subchannel gone: not operational, css
  *                           unregisters it, the notoper work retires
@@ -35,7 +38,10 @@
  *                            after_ssch=<kind> held=<n>"
  *
  * Module-wide: <debugfs>/vfio_ccw/probe_crw (bool): every mdev probe
- * queues a made-up CRW between publishing and registering the device.
+ * queues a made-up CRW between publishing and registering the device;
+ * <debugfs>/vfio_ccw/cpu_hog: write N to keep the writer's CPU busy in the
+ * kernel (interrupts on, no preemption) for up to N <= 20 seconds, 0 to
+ * end it; read "hogging=<0|1> cpu=<n>".
  *
  * A held party is let go by itself after VCCW_HOOK_MAX_HOLD seconds, so a
  * crashed test cannot wedge the kernel.

@@ -11,6 +11,7 @@
  * the program skips whole (vccw_require_ours()).
  */
 #include <pthread.h>
+#include <sched.h>
 #include "vfio_ccw_util.h"
 #include "kselftest_harness.h"
 
@@ -851,6 +852,91 @@ static int64_t read_crw(struct vccw_dev *d, void *buf)
 	if (n != sizeof(r))
 		return n < 0 ? -errno : -EIO;
 	return buf ? 0 : r.crw;
+}
+
+/* The CPU the cpu_hog hook keeps busy now, or -1. */
+static int hog_cpu(void)
+{
+	FILE *f = fopen(VCCW_DEBUGFS "/cpu_hog", "r");
+	int on = 0, cpu = -1;
+
+	if (f) {
+		if (fscanf(f, "hogging=%d cpu=%d", &on, &cpu) != 2)
+			on = 0;
+		fclose(f);
+	}
+	return on ? cpu : -1;
+}
+
+struct hog {
+	atomic_int done;
+	int err;
+};
+
+/*
+ * On CPU 1: hand I the held IRB, then stay busy in the kernel there
+ * until told to stop (at most 15 s).
+ */
+static void *hog_fn(void *arg)
+{
+	struct hog *h = arg;
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(1, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		h->err = errno;
+	else
+		h->err = -hook("release irq hog 15");
+	atomic_store(&h->done, 1);
+	return NULL;
+}
+
+/*
+ * Not a race of the protocol: Q must not be tied to the CPU whose
+ * interrupt queued it. The program's IRB is held back, then handed to I
+ * on CPU 1, which stays busy in the kernel right after (the hook's hog:
+ * interrupts on, no preemption, as a long kernel loop without
+ * cond_resched() keeps a PREEMPT_NONE CPU). The IRB must reach userspace
+ * on CPU 0 while CPU 1 is still busy. Found as an io test that waited
+ * 20 s for an IRB right after a channel-path vary on: cio's scan of every
+ * subchannel id kept the CPU that took the interrupt busy (for over a
+ * minute on a loaded host, where the workqueue watchdog then fired).
+ * Shown failing with Q on a per-CPU workqueue: "the IRB came only after
+ * CPU 1 was free".
+ */
+TEST_F_TIMEOUT(race, q_runs_while_irq_cpu_busy, RACE_TIMEOUT_S)
+{
+	struct vccw_dev *d = &self->d;
+	struct irb_view irb = { 0 };
+	struct hog h = { 0 };
+	cpu_set_t set;
+	pthread_t t;
+	int64_t ev;
+	int busy;
+
+	ASSERT_LE(2, sysconf(_SC_NPROCESSORS_ONLN));
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	ASSERT_EQ(0, sched_setaffinity(0, sizeof(set), &set));
+	ASSERT_EQ(0, hook("hold irq"));
+	vccw_sense_id_prog(d);
+	ASSERT_ACCEPTED(start(d));
+	ASSERT_TRUE(VCCW_WAIT_FOR(vccw_hook_held(vccw_uuid(0)) == 1,
+				  IO_TIMEOUT_MS));
+	ASSERT_EQ(0, pthread_create(&t, NULL, hog_fn, &h));
+	VCCW_WAIT_FOR(hog_cpu() == 1 || atomic_load(&h.done), IO_TIMEOUT_MS);
+	busy = hog_cpu() == 1;
+	ev = busy ? vccw_wait_io(d, IO_TIMEOUT_MS) : 0;
+	/* The IRB is here (or the wait gave up): is CPU 1 still busy? */
+	busy = busy && hog_cpu() == 1;
+	vccw_put(VCCW_DEBUGFS "/cpu_hog", "0");
+	pthread_join(t, NULL);
+	ASSERT_EQ(0, h.err) TH_LOG("hog: %s", strerror(h.err));
+	ASSERT_LT(0, ev) TH_LOG("no IRB");
+	ASSERT_EQ(0, vccw_read_irb(d, &irb));
+	EXPECT_TRUE(vccw_good_end(&irb));
+	EXPECT_TRUE(busy) TH_LOG("the IRB came only after CPU 1 was free");
 }
 
 /*

@@ -32,8 +32,11 @@ MODULE_ARGS = $(KMAKE_ARGS) M=$(CURDIR)/driver W=1 \
 	CONFIG_VFIO_CCW_KUNIT_TEST=m CONFIG_VFIO_CCW_TORTURE_TEST=m
 
 # The floor of the benchmarks (bench/vccw_floor.c): a css driver that runs
-# the same channel programs through cio directly. Bench flavour only.
-FLOOR_KO := $(if $(filter bench,$(KCONFIG)),$(CURDIR)/bench/vccw_floor.ko)
+# the same channel programs through cio directly; and bench/vccw_smc.c,
+# which makes QEMU drop stale translations of reloaded module text (the
+# rounds reload both vfio_ccw modules). Bench flavour only.
+FLOOR_KO := $(if $(filter bench,$(KCONFIG)),$(CURDIR)/bench/vccw_floor.ko \
+	$(CURDIR)/bench/vccw_smc.ko)
 
 all: initramfs
 

@@ -21,6 +21,9 @@
 #                             only N vCPUs online (vfio_ccw_bench.c)
 #   vccw.bench_extra_rounds=N those and the runs over processes only in
 #                             the first N rounds (default: every round)
+#   vccw.smc=0                the rounds without bench/vccw_smc.ko, which
+#                             makes QEMU drop stale translations of the
+#                             modules they reload (scripts/reload-repro.sh)
 #   vccw.nested=ours[,intree] the nested stage instead of the selftests:
 #                             QEMU as the client, set up with driverctl and
 #                             mdevctl (/nested/run.sh, scripts/nested-guest.sh)
@@ -51,6 +54,7 @@ SHELL_ONLY=0
 BENCH=0
 NESTED=
 KSELFTEST=0
+SMC=1
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	vccw.driver=*) DRIVER=${arg#vccw.driver=} ;;
@@ -69,6 +73,7 @@ for arg in $(cat /proc/cmdline); do
 	vccw.host_cpus=*) export VFIO_CCW_BENCH_HOST_CPUS=${arg#vccw.host_cpus=} ;;
 	vccw.bench_extra_rounds=*)
 		export VFIO_CCW_BENCH_EXTRA_ROUNDS=${arg#vccw.bench_extra_rounds=} ;;
+	vccw.smc=*) SMC=${arg#vccw.smc=} ;;
 	esac
 done
 
@@ -332,6 +337,14 @@ teardown_floor() {
 # (bytes per device) are the same every time: first round only.
 run_benches() {
 	mkdir -p /tmp/bench
+	# Before any other module: the rounds unload and reload mdev and both
+	# vfio_ccw modules in the same module area, and QEMU's TCG (before
+	# 8.2.9/9.2.1) can run stale translations of the previous module's
+	# text there (bench/vccw_smc.c).
+	if [ "$SMC" = 1 ] && [ -e /lib/modules/vccw_smc.ko ]; then
+		insmod /lib/modules/vccw_smc.ko || fail "insmod vccw_smc.ko"
+	fi
+	echo "VCCW-SMC: $([ -d /sys/module/vccw_smc ] && echo on || echo off)"
 	floor=0
 	if [ -e /lib/modules/vccw_floor.ko ]; then
 		insmod /lib/modules/vccw_floor.ko && floor=1 ||
@@ -366,6 +379,10 @@ run_benches() {
 	done
 	if [ "$floor" = 1 ]; then
 		rmmod vccw_floor || fail "rmmod vccw_floor"
+	fi
+	if [ -d /sys/module/vccw_smc ]; then
+		echo "VCCW-SMC: pages stored back:" \
+			"$(cat /sys/module/vccw_smc/parameters/smc_pages)"
 	fi
 }
 

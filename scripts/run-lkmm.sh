@@ -26,7 +26,7 @@
 # failure, 3 if herd7 is missing, 4 if the kernel's LKMM files are.
 #
 # Environment: HERD7 (herd7 binary), LKMM_TIMEOUT (per test, default
-# 120s), LKMM_JOBS (parallel herd7 runs, default nproc), LKMM_KEEP=dir
+# 600s), LKMM_JOBS (parallel herd7 runs, default nproc), LKMM_KEEP=dir
 # (keep each herd7 output there).
 
 set -uo pipefail
@@ -65,7 +65,7 @@ fi
 out=${LKMM_KEEP:-$(mktemp -d)}
 mkdir -p "$out"
 [ -n "${LKMM_KEEP:-}" ] || trap 'rm -rf "$out"' EXIT
-timeout=${LKMM_TIMEOUT:-120}
+timeout=${LKMM_TIMEOUT:-600}
 jobs=${LKMM_JOBS:-$(nproc)}
 
 # Run herd7 on every test, $jobs at a time; judge afterwards in order.

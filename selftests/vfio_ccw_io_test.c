@@ -907,6 +907,23 @@ TEST_F_TIMEOUT(io, dma_unmap_elsewhere_keeps_io, 120)
 	munmap(r.buf, r.size);
 }
 
+/* Read a text file into @buf, NUL-terminated: its length or -errno. */
+static ssize_t read_text(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	if (n < 0)
+		n = -errno;
+	close(fd);
+	if (n >= 0)
+		buf[n] = 0;
+	return n;
+}
+
 /*
  * The tracepoints show one START going through the ownership word:
  * W takes it and submits, I claims it for the final IRB, Q releases it;
@@ -929,9 +946,7 @@ TEST_F_TIMEOUT(io, trace_transitions, IO_TEST_TIMEOUT_S)
 	struct irb_view irb;
 	static char buf[1 << 16];
 	char path[128];
-	ssize_t n;
 	size_t i;
-	int fd;
 
 	if (!vccw_driver_is_ours()) {
 		want = intree;
@@ -958,12 +973,7 @@ TEST_F_TIMEOUT(io, trace_transitions, IO_TEST_TIMEOUT_S)
 	vccw_put(path, "0");
 
 	snprintf(path, sizeof(path), "%s/trace", t);
-	fd = open(path, O_RDONLY);
-	ASSERT_LE(0, fd);
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	ASSERT_LT(0, n);
-	buf[n] = 0;
+	ASSERT_LT(0, read_text(path, buf, sizeof(buf)));
 	for (i = 0; i < nwant; i++)
 		EXPECT_NE(NULL, strstr(buf, want[i]))
 			TH_LOG("'%s' not traced", want[i]);
@@ -976,12 +986,7 @@ TEST_F_TIMEOUT(io, trace_transitions, IO_TEST_TIMEOUT_S)
 	 */
 	snprintf(path, sizeof(path), "%s/events/vfio_ccw/%s/format", t,
 		 "vfio_ccw_request");
-	fd = open(path, O_RDONLY);
-	ASSERT_LE(0, fd);
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	ASSERT_LT(0, n);
-	buf[n] = 0;
+	ASSERT_LT(0, read_text(path, buf, sizeof(buf)));
 	EXPECT_EQ(NULL, strstr(buf, "char *")) TH_LOG("%s", buf);
 }
 

@@ -822,7 +822,7 @@ static inline void vccw_stats_log(const char *uuid, const char *why)
  */
 static inline void vccw_stacks_log(const char *why)
 {
-	char path[64], comm[64], line[256], state;
+	char path[300], comm[64], line[256], state;
 	struct dirent *e;
 	DIR *proc = opendir("/proc");
 	FILE *f;

@@ -913,7 +913,7 @@ TEST_F_TIMEOUT(race, q_runs_while_irq_cpu_busy, RACE_TIMEOUT_S)
 	cpu_set_t set;
 	pthread_t t;
 	int64_t ev;
-	int busy;
+	int started, busy;
 
 	ASSERT_LE(2, sysconf(_SC_NPROCESSORS_ONLN));
 	CPU_ZERO(&set);
@@ -926,13 +926,14 @@ TEST_F_TIMEOUT(race, q_runs_while_irq_cpu_busy, RACE_TIMEOUT_S)
 				  IO_TIMEOUT_MS));
 	ASSERT_EQ(0, pthread_create(&t, NULL, hog_fn, &h));
 	VCCW_WAIT_FOR(hog_cpu() == 1 || atomic_load(&h.done), IO_TIMEOUT_MS);
-	busy = hog_cpu() == 1;
-	ev = busy ? vccw_wait_io(d, IO_TIMEOUT_MS) : 0;
+	started = hog_cpu() == 1;
+	ev = started ? vccw_wait_io(d, IO_TIMEOUT_MS) : 0;
 	/* The IRB is here (or the wait gave up): is CPU 1 still busy? */
-	busy = busy && hog_cpu() == 1;
+	busy = started && hog_cpu() == 1;
 	vccw_put(VCCW_DEBUGFS "/cpu_hog", "0");
 	pthread_join(t, NULL);
 	ASSERT_EQ(0, h.err) TH_LOG("hog: %s", strerror(h.err));
+	ASSERT_TRUE(started) TH_LOG("CPU 1 never got busy");
 	ASSERT_LT(0, ev) TH_LOG("no IRB");
 	ASSERT_EQ(0, vccw_read_irb(d, &irb));
 	EXPECT_TRUE(vccw_good_end(&irb));
